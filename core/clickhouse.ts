@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, type ClickHouseClient, type ClickHouseClientConfigOptions } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import type { Config } from './config.ts';
+import { WearwatchError } from './errors.ts';
+
+export type { ClickHouseClient };
+
+export interface ClickHouse {
+  client: ClickHouseClient;
+  mode: 'embedded' | 'server';
+  /** Where the data lives: the chDB folder, or the server URL without credentials. */
+  location: string;
+  close(): Promise<void>;
+}
+
+type ClickHouseConfig = Pick<Config, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD' | 'CLICKHOUSE_DATABASE' | 'WEARWATCH_DATA'>;
+
+const settings = {
+  // Timestamps travel as 'YYYY-MM-DD hh:mm:ss.sss' or ISO strings; accept both on insert.
+  date_time_input_format: 'best_effort',
+  output_format_json_quote_64bit_integers: 0,
+} as const;
+
+/**
+ * The one ClickHouse factory. Embedded chDB and a server are the same @clickhouse/client, so every query, insert and
+ * migration has one code path; only the connection differs. The database is created on first use in both modes.
+ */
+export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHouse> {
+  const database = config.CLICKHOUSE_DATABASE;
+  if (!config.CLICKHOUSE_URL) {
+    const path = join(config.WEARWATCH_DATA, 'clickhouse');
+    mkdirSync(path, { recursive: true });
+    // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now bundles as its own
+    // copy; the two declarations are the same interface, so the cast only bridges the duplicate type identity.
+    const connection = createChdbConnection({ path }) as unknown as ClickHouseClientConfigOptions['connection'];
+    const client = createClient({ connection, clickhouse_settings: settings });
+    await guard(path, async () => {
+      await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
+      // chDB is one in-process session and ignores the client's `database` option; USE makes it the session default.
+      await client.command({ query: `USE ${database}` });
+    });
+    return { client, mode: 'embedded', location: path, close: () => client.close() };
+  }
+  const url = new URL(config.CLICKHOUSE_URL);
+  const location = `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`;
+  const base = { url: config.CLICKHOUSE_URL, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD };
+  const bootstrap = createClient(base);
+  try {
+    await guard(location, () => bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` }));
+  } finally {
+    await bootstrap.close();
+  }
+  const client = createClient({ ...base, database, clickhouse_settings: settings });
+  return { client, mode: 'server', location, close: () => client.close() };
+}
+
+async function guard<T>(location: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (cause) {
+    throw new WearwatchError(
+      'WW_CLICKHOUSE_UNAVAILABLE',
+      `ClickHouse at ${location} is not usable: ${(cause as Error).message}`,
+      'check CLICKHOUSE_URL / credentials, or unset CLICKHOUSE_URL to use embedded chDB; an embedded data folder can be used by one process at a time',
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,56 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import type { Config } from './config.ts';
+import { allTopics } from './topics.ts';
+import type { Logger } from './logger.ts';
+
+export type { Kafka };
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** The one Kafka factory: kafkajs with its log routed to our logger. */
+export function createKafka(
+  config: Pick<Config, 'KAFKA_CLIENT_ID'>,
+  brokers: string[],
+  logger: Logger,
+  overrides: Partial<KafkaConfig> = {},
+): Kafka {
+  const log = logger.child({ component: 'kafkajs' });
+  return new Kafka({
+    clientId: config.KAFKA_CLIENT_ID,
+    brokers,
+    // kafkajs's INFO level announces every consumer join and leave; keep warnings and errors.
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ level, log: entry }: LogEntry) => {
+        const { message, ...rest } = entry;
+        log[levels[level] ?? 'info'](rest, message);
+      },
+    retry: { retries: 8, initialRetryTime: 200 },
+    ...overrides,
+  });
+}
+
+/** Creates the DESIGN.md topics that do not exist yet; returns the names it created. */
+export async function ensureTopics(kafka: Kafka, partitions: number, names: string[] = allTopics): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = names.filter((t) => !existing.has(t));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+      });
+    }
+    return missing;
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The full test suite, as CI and a developer run it (`npm test`): installs what a new machine lacks, type-checks, then
+# runs every vitest test against a real Kafka broker (started once for the suite) and embedded ClickHouse.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+bash infra/scripts/ensure-system-deps.sh
+bash infra/scripts/ensure-deps.sh
+echo "wearwatch: type-checking…" >&2
+npx tsc --noEmit -p tsconfig.json
+npx vitest run "$@"
