@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { instant, serial } from './common.ts';
+
+export const rmaEventTypes = ['requested', 'authorised', 'received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+export type RmaEventType = (typeof rmaEventTypes)[number];
+
+/**
+ * Inspection findings. The first five are exclusions of policy clause III that void a claim; `temperature_excursion`
+ * raises a review flag only (DESIGN.md), and `defect_confirmed` is the finding that makes a claim serviceable.
+ */
+export const inspectionFindings = [
+  'physical_damage',
+  'liquid_damage',
+  'tampered_label',
+  'unauthorised_modification',
+  'unofficial_accessory',
+  'unintended_use',
+  'temperature_excursion',
+  'defect_confirmed',
+  'no_fault_found',
+] as const;
+export type InspectionFinding = (typeof inspectionFindings)[number];
+
+export const rmaNumber = z.string().regex(/^RMA-[0-9A-Z]{4,20}$/, 'RMA-followed by 4 to 20 capital letters or digits');
+
+/** One step of an RMA's lifecycle. `event_id` is assigned by the producer so a redelivered event is recognised. */
+export const rmaEvent = z
+  .object({
+    schema: z.literal('wearwatch.rma.v1'),
+    event_id: z.uuid(),
+    rma_number: rmaNumber,
+    serial,
+    event_type: z.enum(rmaEventTypes),
+    occurred_at: instant,
+    findings: z.array(z.enum(inspectionFindings)).max(16).default([]),
+    reasons: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a reason code such as tbw_exceeded')).max(16).default([]),
+    replacement_serial: serial.optional(),
+    details: z.record(z.string(), z.unknown()).default({}),
+  })
+  .superRefine((event, ctx) => {
+    if (event.event_type === 'replaced' && !event.replacement_serial) {
+      ctx.addIssue({ code: 'custom', path: ['replacement_serial'], message: 'a replaced event names the replacement serial' });
+    }
+    if (event.event_type === 'inspected' && event.findings.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['findings'], message: 'an inspected event lists at least one finding' });
+    }
+    if (event.event_type === 'rejected' && event.reasons.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['reasons'], message: 'a rejected event names at least one reason' });
+    }
+  });
+export type RmaEvent = z.output<typeof rmaEvent>;

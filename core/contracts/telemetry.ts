@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { fleetId, instant, nonNegativeInt, serial, uint64 } from './common.ts';
+
+/**
+ * One telemetry sample with fields already normalised: bytes in bytes, temperature in °C. Counters are lifetime totals
+ * as the drive reports them; anything the drive does not report is omitted.
+ */
+export const telemetrySample = z.object({
+  schema: z.literal('wearwatch.telemetry.v1'),
+  serial,
+  fleet_id: fleetId,
+  collected_at: instant,
+  model: z.string().trim().min(1).max(128),
+  firmware: z.string().trim().max(64).default(''),
+  host_bytes_written: uint64.optional(),
+  nand_bytes_written: uint64.optional(),
+  avg_pe_cycles: nonNegativeInt.max(1_000_000).optional(),
+  percentage_used: nonNegativeInt.max(255).optional(),
+  available_spare_pct: nonNegativeInt.max(100).optional(),
+  media_errors: uint64.optional(),
+  power_on_hours: nonNegativeInt.max(2_000_000).optional(),
+  power_cycles: nonNegativeInt.optional(),
+  unsafe_shutdowns: nonNegativeInt.optional(),
+  temperature_c: z.number().int().min(-60).max(200).optional(),
+  critical_warning: nonNegativeInt.max(255).optional(),
+  source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway']).default('agent'),
+});
+export type TelemetrySample = z.output<typeof telemetrySample>;
+
+/** A raw `smartctl --json -a` document with the fleet and collection time around it; ingest normalises it. */
+export const smartctlTelemetry = z.object({
+  schema: z.literal('wearwatch.telemetry.smartctl.v1'),
+  fleet_id: fleetId,
+  collected_at: instant,
+  smartctl: z.record(z.string(), z.unknown()),
+});
+export type SmartctlTelemetry = z.output<typeof smartctlTelemetry>;
+
+/** What `wearwatch.telemetry.v1` carries: either form, told apart by `schema`. */
+export const telemetryMessage = z.discriminatedUnion('schema', [telemetrySample, smartctlTelemetry]);
+export type TelemetryMessage = z.output<typeof telemetryMessage>;
