@@ -122,8 +122,11 @@ export class LocalKafkaBroker {
   private format(classpath: string, properties: string, progress: (line: string) => void): void {
     if (existsSync(join(this.options.dataDir, 'logs', 'meta.properties'))) return;
     progress('formatting Kafka storage (first start of this data folder)');
-    // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding.
-    const clusterId = randomBytes(16).toString('base64url');
+    // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding; one starting with '-' would be read
+    // by the storage tool as an option, so draw again.
+    let clusterId: string;
+    do clusterId = randomBytes(16).toString('base64url');
+    while (clusterId.startsWith('-'));
     const result = spawnSync(
       'java',
       [`-Dlog4j.configuration=file:${log4jPath}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
