@@ -1,6 +1,15 @@
 import { Command } from 'commander';
+import { apiCommand } from './commands/api.ts';
 import { configCommand } from './commands/config.ts';
+import { dashboardsCommand } from './commands/dashboards.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
+import { forecastCommand } from './commands/forecast.ts';
+import { importCommand } from './commands/import.ts';
+import { ingestCommand } from './commands/ingest.ts';
+import { keysCommand } from './commands/keys.ts';
 import { migrateCommand } from './commands/migrate.ts';
+import { simulateCommand } from './commands/simulate.ts';
+import { smartctlCommand } from './commands/smartctl.ts';
 import { upCommand } from './commands/up.ts';
 
 const program = new Command('wearwatch')
@@ -8,6 +17,6 @@ const program = new Command('wearwatch')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const register of [upCommand, migrateCommand, configCommand]) register(program);
+for (const register of [upCommand, migrateCommand, configCommand, ingestCommand, smartctlCommand, forecastCommand, dashboardsCommand, apiCommand, keysCommand, evaluateCommand, simulateCommand, importCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 /**
@@ -40,9 +41,62 @@ export const settings = {
   KAFKA_PORT: { schema: port.default(9092), doc: 'port of the local broker (controller uses the next port)' },
   KAFKA_PARTITIONS: { schema: z.coerce.number().int().min(1).max(1024).default(4), doc: 'partitions per topic when wearwatch creates them' },
   KAFKA_CLIENT_ID: { schema: z.string().min(1).default('wearwatch'), doc: 'kafkajs client id' },
+  INGEST_GROUP_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').default('wearwatch.ingest'),
+    doc: 'ingest consumer groups are PREFIX.telemetry, PREFIX.enrollment, PREFIX.rma; instances sharing it split the partitions',
+  },
+  INGEST_FETCH_MAX_MB: { schema: z.coerce.number().int().min(1).max(512).default(64), doc: 'ingest: most bytes fetched per request (kafkajs maxBytes), in MiB' },
+  INGEST_PARTITION_FETCH_MAX_MB: {
+    schema: z.coerce.number().int().min(1).max(512).default(16),
+    doc: 'ingest: most bytes fetched per partition per request, in MiB; bounds the size of one batch written to ClickHouse',
+  },
+  INGEST_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).default(2), doc: 'ingest: partitions processed concurrently per topic' },
+  INGEST_RETRY_MAX_MS: {
+    schema: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    doc: 'ingest: longest wait between retries of a failing ClickHouse write (backoff doubles from 200 ms)',
+  },
+  API_RATE_LIMIT: {
+    schema: z.coerce.number().int().min(1).max(10_000_000).default(600),
+    doc: 'public API routes and pages: requests per minute one client (IP address) may make before 429',
+  },
+  API_TRUST_PROXY: {
+    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    doc: 'true behind a reverse proxy: the client address for rate limiting comes from X-Forwarded-For',
+  },
+  API_INDEX_REFRESH_MS: {
+    schema: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
+    doc: 'how often the public warranty lookup\'s in-memory index takes in new telemetry, enrolments and RMA events (ms)',
+  },
+  RMA_MAILING_ADDRESS: {
+    schema: z.string().trim().min(1).max(500).default('Wearwatch Returns Center, RMA Dept.\\n1200 Service Way, Dock 4\\nAustin, TX 78701\\nUSA'),
+    doc: 'where authorised RMA units are shipped; \\n separates lines',
+  },
+  GRAFANA_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'Grafana base URL for `wearwatch dashboards push`, e.g. https://grafana.example.com' },
+  GRAFANA_TOKEN: { schema: optionalText, doc: 'Grafana service-account token (Editor role) for `wearwatch dashboards push`' },
+  GRAFANA_FOLDER: {
+    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana folder uid: up to 40 letters, digits, - or _').default('wearwatch'),
+    doc: 'uid of the Grafana folder the dashboards are pushed into (created when missing)',
+  },
   WEARWATCH_WARN_PCT: { schema: percent.default(80), doc: 'near-limit warning at this % of TBW or P/E' },
   WEARWATCH_CRITICAL_PCT: { schema: percent.default(95), doc: 'near-limit critical at this % of TBW or P/E' },
   WEARWATCH_ENDING_DAYS: { schema: z.coerce.number().int().min(1).max(3650).default(90), doc: '"warranty ending" flag this many days ahead' },
+  WEARWATCH_EVALUATE_CRON: {
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => v === 'off' || cron.validate(v), 'a cron expression such as "5 * * * *" (5 or 6 fields), or off')
+      .default('5 * * * *'),
+    doc: 'when `up` runs the bulk warranty evaluation and flagging (node-cron syntax, server local time); off = never',
+  },
+  WEARWATCH_ANALYTICS_CRON: {
+    schema: z
+      .string()
+      .trim()
+      .refine((v) => v === 'off' || cron.validate(v), 'a cron expression such as "35 * * * *" (5 or 6 fields), or off')
+      .default('35 * * * *'),
+    doc: 'when `up` decodes new serials into batches and stores a fresh 12-month warranty-load forecast (node-cron syntax); off = never',
+  },
+  WEARWATCH_CATALOG: { schema: optionalText, doc: 'product catalog JSON file; unset = the catalog shipped in core/catalog/catalog.json' },
 } as const;
 
 type Settings = typeof settings;

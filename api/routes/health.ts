@@ -1,10 +1,20 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { HealthRegistry } from '../../core/health.ts';
+import type { ApiDependencies } from '../dependencies.ts';
 
-/** GET /healthz: every component with its state; 503 when any is not ok so load balancers and scripts can rely on it. */
-export const healthRoutes: FastifyPluginAsync<{ health: HealthRegistry }> = async (app, { health }) => {
-  app.get('/healthz', async (_request, reply) => {
+/**
+ * GET /healthz: every component with its state; 503 when any is not ok so load balancers and scripts can rely on it.
+ * GET /readyz: 200 once the API can serve its data (ClickHouse answers), 503 before; cheaper than /healthz and what
+ * a load balancer should route on.
+ */
+export const healthRoutes: FastifyPluginAsync<ApiDependencies> = async (app, { health, clickhouse }) => {
+  app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
     const report = await health.report();
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
+  });
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    const ping = await clickhouse.client.ping();
+    return ping.success
+      ? reply.send({ status: 'ready' })
+      : reply.code(503).send({ status: 'not_ready', reason: `ClickHouse: ${String(ping.error?.message)}` });
   });
 };

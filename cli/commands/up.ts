@@ -1,14 +1,19 @@
 import type { Command } from 'commander';
-import { buildServer } from '../../api/server.ts';
+import { startApi } from '../../api/start.ts';
+import { startIngest } from '../../ingest/index.ts';
+import { startProcessors } from '../../processors/index.ts';
+import { runDemo } from '../../simulator/demo.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
+import { shutdownOnSignal } from '../shutdown.ts';
 import { System } from '../system.ts';
 
 export function upCommand(program: Command): void {
   program
     .command('up')
     .description('start everything in one process: Kafka (local broker unless KAFKA_BROKERS), ClickHouse (embedded chDB unless CLICKHOUSE_URL), migrations, topics and the HTTP API; Ctrl-C stops it cleanly')
-    .action(() =>
+    .option('--demo', 'also backfill a simulated demo fleet (2,500 units over two years, once per data folder), keep a live trickle of telemetry going and print the pages to open')
+    .action((options: { demo?: boolean }) =>
       runCommand(async ({ config, logger }) => {
         const progress = createProgress();
         const system = new System(config, logger, progress);
@@ -16,12 +21,18 @@ export function upCommand(program: Command): void {
         try {
           const [kafka, clickhouse] = await Promise.allSettled([system.startKafka(), system.startClickHouse()]);
           for (const result of [kafka, clickhouse]) if (result.status === 'rejected') throw result.reason;
+          const ingest = await startIngest(system);
+          const scheduler = await startProcessors(system);
 
-          const app = await buildServer({ logger, health: system.health });
-          system.onStop({ name: 'http api', stop: () => app.close() });
-          await app.listen({ host: config.WEARWATCH_HOST, port: config.WEARWATCH_PORT });
-          const base = `http://${config.WEARWATCH_HOST}:${config.WEARWATCH_PORT}`;
-          progress(`wearwatch is up — health: ${base}/healthz  (Ctrl-C to stop)`);
+          const base = await startApi(system, { ingestMetrics: ingest.metrics });
+          progress(`wearwatch is up — portal: ${base}/  API docs: ${base}/docs  health: ${base}/healthz  (Ctrl-C to stop)`);
+          if (options.demo) {
+            const demo = await runDemo(system, { afterIngest: () => scheduler.runNow() });
+            if (demo) {
+              const lookups = demo.exampleSerials.map((serial) => `${base}/?serial=${serial}`).join('  ');
+              progress(`demo ready — open ${base}/ (warranty lookup, e.g. ${lookups})  ${base}/analytics  ${base}/models  ${base}/rma  ${base}/docs  ${base}/healthz`);
+            }
+          }
         } catch (error) {
           await system.stop();
           throw error;
@@ -29,25 +40,4 @@ export function upCommand(program: Command): void {
         await stopped;
       }),
     );
-}
-
-/** Resolves once a SIGINT/SIGTERM-triggered shutdown has finished; a second signal exits at once. */
-function shutdownOnSignal(system: System, progress: (line: string) => void): Promise<void> {
-  return new Promise((resolve) => {
-    let signalled = false;
-    const onSignal = (signal: NodeJS.Signals) => {
-      if (signalled) {
-        progress(`${signal} again: exiting without waiting`);
-        process.exit(130);
-      }
-      signalled = true;
-      progress(`${signal}: shutting down`);
-      void system.stop().then(() => {
-        progress('stopped cleanly');
-        resolve();
-      });
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
 }

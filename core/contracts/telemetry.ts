@@ -19,8 +19,9 @@ export const telemetrySample = z.object({
   available_spare_pct: nonNegativeInt.max(100).optional(),
   media_errors: uint64.optional(),
   power_on_hours: nonNegativeInt.max(2_000_000).optional(),
-  power_cycles: nonNegativeInt.optional(),
-  unsafe_shutdowns: nonNegativeInt.optional(),
+  // Bounded by the UInt32 columns they land in, so an out-of-range value is rejected here rather than by the insert.
+  power_cycles: nonNegativeInt.max(4_294_967_295).optional(),
+  unsafe_shutdowns: nonNegativeInt.max(4_294_967_295).optional(),
   temperature_c: z.number().int().min(-60).max(200).optional(),
   critical_warning: nonNegativeInt.max(255).optional(),
   source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway']).default('agent'),

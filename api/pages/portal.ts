@@ -1,0 +1,220 @@
+import type { WarrantyStatus } from '../../processors/warranty/evaluate.ts';
+import type { FieldProblem } from '../errors.ts';
+import type { ModelInfo } from '../models.ts';
+import { requiredInformation } from '../rma/instructions.ts';
+import type { ReasonInfo, RmaView } from '../rma/service.ts';
+import type { shippingInstructions } from '../rma/wiring.ts';
+import type { PublicWarranty } from '../warranty.ts';
+import { facts, html, notice, type SafeHtml } from './layout.ts';
+
+/** How each warranty status reads to a customer. */
+const statusLabels: Record<WarrantyStatus, string> = {
+  active: 'Covered',
+  not_started: 'Coverage not started yet',
+  expired_time: 'Expired: warranty term ended',
+  expired_tbw: 'Expired: TBW rating reached',
+  expired_pe: 'Expired: P/E cycle rating reached',
+  void: 'Not covered: excluded at inspection',
+  replaced: 'Replaced: coverage continues on the replacement unit',
+  undetermined: 'Cannot be determined',
+};
+
+const basisLabels = { purchase: 'purchase date (proof of purchase on file)', manufacture: 'manufacturing date in the serial number', replacement: 'replacement date' } as const;
+
+const tb = (bytes: number) => `${(bytes / 1e12).toLocaleString('en-US', { maximumFractionDigits: 1 })} TB`;
+const cycles = (n: number) => `${Math.round(n).toLocaleString('en-US')} cycles`;
+
+export function lookupForm(serial: string, problem?: string): SafeHtml {
+  return html`<form method="get" action="/" role="search" aria-label="Warranty lookup">
+  <div>
+    <label for="serial">Serial number <span class="hint">(printed on the label, e.g. NV2447A1B2C3)</span></label>
+    <input type="search" id="serial" name="serial" value="${serial}" required minlength="4" maxlength="64"
+      autocomplete="off" autocapitalize="characters" spellcheck="false"${problem ? html` aria-invalid="true" aria-describedby="serial-error"` : ''}>
+    ${problem ? html`<p class="hint" id="serial-error">${problem}</p>` : ''}
+  </div>
+  <button type="submit">Check warranty</button>
+</form>`;
+}
+
+export function warrantyResult(w: PublicWarranty): SafeHtml {
+  const wear = w.wear;
+  const format = wear?.unit === 'bytes' ? tb : cycles;
+  const rows: [string, SafeHtml | string | number][] = [
+    ['Status', html`<span class="status-${w.status === 'active' ? 'covered' : w.status}">${statusLabels[w.status]}</span>`],
+    ['Model', w.model ?? 'unknown'],
+    ['Coverage start', w.coverage.start ? `${w.coverage.start} (${basisLabels[w.coverage.basis!]})` : 'unknown'],
+    ['Coverage end', w.coverage.end ? `${w.coverage.end}${w.coverage.days_left ? ` (${w.coverage.days_left} days left)` : ''}` : 'unknown'],
+  ];
+  if (wear) {
+    const label = wear.metric === 'tbw' ? 'TBW' : 'P/E cycles';
+    rows.push([`${label} rating`, format(wear.limit)]);
+    rows.push([
+      `${label} used`,
+      wear.used === null
+        ? 'no telemetry received yet'
+        : html`${format(wear.used)} (${wear.used_pct}%) <meter class="meter" min="0" max="100" low="80" high="95" optimum="0" value="${Math.min(100, wear.used_pct ?? 0)}" aria-label="${label} used, percent">${wear.used_pct}%</meter>`,
+    ]);
+    if (wear.remaining !== null) rows.push([`${label} remaining`, `${format(wear.remaining)} (${wear.remaining_pct}%)`]);
+    rows.push([
+      'Estimated remaining life',
+      wear.remaining_life_days === null
+        ? 'not enough recent telemetry to estimate'
+        : `${wear.remaining_life_days} days${wear.projected_wearout ? ` (rating reached around ${wear.projected_wearout})` : ''}`,
+    ]);
+  }
+  if (w.replacement) rows.push(['Replacement coverage', `replaces ${w.replacement.replacement_of}: ${w.replacement.rule}`]);
+  if (w.replaced_by) rows.push(['Replaced by', w.replaced_by]);
+  return html`<section aria-labelledby="result-heading">
+  <h2 id="result-heading">Serial ${w.serial}</h2>
+  ${facts(rows)}
+  ${w.claim.eligible
+    ? notice('ok', html`This unit is eligible for warranty service. <a href="/rma?serial=${w.serial}">Submit an RMA request</a>.`)
+    : notice('warn', html`A warranty claim would not be accepted: ${reasonList(w.claim.failing)}`)}
+  <p class="hint">Evaluated on ${w.evaluated_on} from the latest telemetry received.</p>
+</section>`;
+}
+
+export function reasonList(reasons: ReasonInfo[]): SafeHtml {
+  return html`<ul>${reasons.map((r) => html`<li>${r.rule}${r.clause ? html` <span class="hint">(${r.clause})</span>` : ''}</li>`)}</ul>`;
+}
+
+export interface RmaFormValues {
+  serial?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  proof_of_purchase?: string;
+  symptom?: string;
+  acknowledge?: string;
+}
+
+/** Form fields → the request field each one fills, so API validation errors land next to the right input. */
+export const formFieldFor: Record<string, keyof RmaFormValues> = {
+  'body.serial': 'serial',
+  'body.contact.name': 'name',
+  'body.contact.email': 'email',
+  'body.contact.phone': 'phone',
+  'body.proof_of_purchase': 'proof_of_purchase',
+  'body.symptom': 'symptom',
+  'body.data_responsibility_acknowledged': 'acknowledge',
+};
+
+export function rmaForm(values: RmaFormValues, problems: FieldProblem[] = []): SafeHtml {
+  const errorOf = (name: keyof RmaFormValues) => problems.find((p) => formFieldFor[p.field] === name)?.message;
+  const field = (name: keyof RmaFormValues, label: string, input: (attrs: SafeHtml) => SafeHtml, hint?: string) => {
+    const error = errorOf(name);
+    const attrs = html`id="rma-${name}" name="${name}"${error ? html` aria-invalid="true" aria-describedby="rma-${name}-error"` : ''}`;
+    return html`<div>
+    <label for="rma-${name}">${label}${hint ? html` <span class="hint">${hint}</span>` : ''}</label>
+    ${input(attrs)}
+    ${error ? html`<p class="hint" id="rma-${name}-error"><strong>${error}</strong></p>` : ''}
+  </div>`;
+  };
+  return html`<form method="post" action="/rma" novalidate aria-label="RMA request">
+  ${field('serial', 'Serial number', (a) => html`<input type="text" ${a} value="${values.serial ?? ''}" required maxlength="64" autocomplete="off">`)}
+  ${field('name', 'Your name', (a) => html`<input type="text" ${a} value="${values.name ?? ''}" required maxlength="100" autocomplete="name">`)}
+  ${field('email', 'E-mail', (a) => html`<input type="email" ${a} value="${values.email ?? ''}" required maxlength="200" autocomplete="email">`)}
+  ${field('phone', 'Phone', (a) => html`<input type="text" ${a} value="${values.phone ?? ''}" maxlength="40" autocomplete="tel">`, '(optional)')}
+  ${field('proof_of_purchase', 'Proof-of-purchase reference', (a) => html`<input type="text" ${a} value="${values.proof_of_purchase ?? ''}" maxlength="128">`, '(invoice or receipt number, optional)')}
+  ${field('symptom', 'What is wrong with the unit?', (a) => html`<textarea ${a} rows="4" required maxlength="2000">${values.symptom ?? ''}</textarea>`)}
+  <div>
+    <label class="check" for="rma-acknowledge"><input type="checkbox" id="rma-acknowledge" name="acknowledge" value="yes"${values.acknowledge ? html` checked` : ''}${errorOf('acknowledge') ? html` aria-invalid="true" aria-describedby="rma-acknowledge-error"` : ''}>
+      <span>I have backed up and removed my data. I understand that data on the unit is my responsibility and may be lost during service.</span></label>
+    ${errorOf('acknowledge') ? html`<p class="hint" id="rma-acknowledge-error"><strong>${errorOf('acknowledge')}</strong></p>` : ''}
+  </div>
+  <button type="submit">Submit RMA request</button>
+</form>`;
+}
+
+/** The error summary shown first on a page that came back with problems, each linking to its field. */
+export function problemSummary(problems: FieldProblem[]): SafeHtml {
+  return notice(
+    'error',
+    html`Please correct the following to submit your request:
+    <ul>${problems.map((p) => {
+      const name = formFieldFor[p.field];
+      return html`<li>${name ? html`<a href="#rma-${name}">${p.message}</a>` : p.message}</li>`;
+    })}</ul>`,
+  );
+}
+
+export function rmaGuide(shipping: ReturnType<typeof shippingInstructions>): SafeHtml {
+  return html`<section aria-labelledby="steps-heading">
+  <h2 id="steps-heading">How returns work</h2>
+  <ol class="steps">${shipping.steps.map((s) => html`<li>${s}</li>`)}</ol>
+</section>
+<section aria-labelledby="info-heading">
+  <h2 id="info-heading">Information you need</h2>
+  <ul>${requiredInformation.map((s) => html`<li>${s}</li>`)}</ul>
+</section>
+${shippingDetails(shipping)}`;
+}
+
+export function shippingDetails(shipping: ReturnType<typeof shippingInstructions>): SafeHtml {
+  return html`<section aria-labelledby="packaging-heading">
+  <h2 id="packaging-heading">Packaging</h2>
+  <ul>${shipping.packaging.map((s) => html`<li>${s}</li>`)}</ul>
+</section>
+<section aria-labelledby="address-heading">
+  <h2 id="address-heading">Mailing address</h2>
+  <p>Ship only after you have an authorised RMA number; shipments without one are refused.</p>
+  <address>${shipping.mailing_address.join('\n')}</address>
+</section>`;
+}
+
+const stateLabels: Record<RmaView['state'], string> = {
+  requested: 'Requested',
+  authorised: 'Authorised: ship the unit',
+  received: 'Unit received',
+  inspected: 'Inspected',
+  repaired: 'Repaired',
+  replaced: 'Replaced',
+  rejected: 'Declined',
+  closed: 'Closed',
+};
+
+export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingInstructions> | null): SafeHtml {
+  return html`<section aria-labelledby="rma-heading">
+  <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
+  ${view.state === 'authorised'
+    ? notice('ok', html`Your request is authorised. Write <strong>${view.rma_number}</strong> on the box and ship the unit as described below.`)
+    : view.state === 'rejected'
+      ? notice('warn', html`Your request was declined: ${reasonList(view.reasons)}`)
+      : ''}
+  ${facts([
+    ['Serial', view.serial],
+    ['State', stateLabels[view.state]],
+    ['Opened', when(view.opened_at)],
+    ['Last update', when(view.updated_at)],
+  ])}
+  <h3>History</h3>
+  <ol>${view.events.map((e) => html`<li>${when(e.at)}: ${stateLabels[e.type]}${e.replacement_serial ? ` (replacement serial ${e.replacement_serial})` : ''}</li>`)}</ol>
+</section>
+${shipping ? shippingDetails(shipping) : ''}`;
+}
+
+export function modelTable(models: ModelInfo[]): SafeHtml {
+  const rows = (kind: 'ssd' | 'tf') => models.filter((m) => m.kind === kind);
+  return html`<p>Every model's endurance rating and warranty term. The warranty ends at the end of the term or when the
+  rating is reached, whichever comes first.</p>
+<h2 id="ssd-heading">SSDs: TBW (terabytes written)</h2>
+<div class="table-wrap"><table aria-labelledby="ssd-heading">
+  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">TBW</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temperature</th></tr></thead>
+  <tbody>${rows('ssd').map(
+    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${m.tbw_tb} TB</td><td class="num">${m.warranty_months / 12} years</td><td>${m.temp_min_c} to ${m.temp_max_c} °C</td></tr>`,
+  )}</tbody>
+</table></div>
+<h2 id="tf-heading">TF (microSD) cards: P/E cycles</h2>
+<div class="table-wrap"><table aria-labelledby="tf-heading">
+  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">P/E cycles</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temperature</th></tr></thead>
+  <tbody>${rows('tf').map(
+    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.pe_cycles ?? 0).toLocaleString('en-US')}</td><td class="num">${m.warranty_months / 12} years</td><td>${m.temp_min_c} to ${m.temp_max_c} °C</td></tr>`,
+  )}</tbody>
+</table></div>
+${models.length === 0 ? notice('warn', 'The product catalog has not been loaded yet.') : ''}`;
+}
+
+/** An ISO instant as a customer reads it: date, minutes and the zone. */
+const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+
+const capacity = (gb: number) => (gb >= 1024 ? `${gb / 1024} TB` : `${gb} GB`);

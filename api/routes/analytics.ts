@@ -1,0 +1,167 @@
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { failureCauses } from '../../processors/analytics/causes.ts';
+import type { AnalyticsFilters } from '../../processors/analytics/filters.ts';
+import { withFilters } from '../../processors/analytics/filters.ts';
+import { backtestForecast, forecastClaims } from '../../processors/analytics/forecast/run.ts';
+import { afrTrend, claimTrend, factors, nearLimitUnits, wearDistribution } from '../../processors/analytics/trends.ts';
+import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
+import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
+import { registerAnalyticsPages } from '../pages/analytics/pages.ts';
+import type { ApiDependencies } from '../dependencies.ts';
+import { badRequest, errorResponses } from '../errors.ts';
+
+const tags = ['analytics'];
+const series = z.array(z.object({ month: z.string(), series: z.string() }).loose());
+const months = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
+
+/**
+ * A fleet manager sees only their fleets: with one fleet it is implied, with several the request names one. Other
+ * staff roles see the whole fleet unless they filter.
+ */
+function scoped(request: FastifyRequest, filters: AnalyticsFilters): AnalyticsFilters {
+  const principal = request.principal!;
+  if (principal.role !== 'fleet_manager') return filters;
+  if (filters.fleet) {
+    assertFleetAccess(request, filters.fleet);
+    return filters;
+  }
+  if (principal.fleetIds.length === 1) return { ...filters, fleet: principal.fleetIds[0] };
+  throw badRequest('name the fleet: this key manages several fleets', [{ field: 'query.fleet', message: `one of: ${principal.fleetIds.join(', ')}` }]);
+}
+
+/**
+ * Analytics for staff: AFR trends, failure causes, claim trends, wear, near-limit units and the warranty-load forecast.
+ * Every view takes the same filters (from, to, model, firmware, fleet) as the analytics pages, served here too.
+ */
+export const analyticsRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
+  registerAnalyticsPages(app);
+  const ch = deps.clickhouse;
+  const fleetViews = { preHandler: requireRole('fleet_manager', 'quality', 'support', 'admin') };
+  const quality = { preHandler: requireRole('quality', 'admin') };
+  const desk = { preHandler: requireRole('support', 'quality', 'admin') };
+  const schema = (summary: string, querystring: z.ZodType, response: z.ZodType) => ({
+    summary,
+    tags,
+    security: apiKeySecurity,
+    querystring,
+    response: { 200: response, ...errorResponses(400, 401, 403, 404) },
+  });
+
+  app.get(
+    '/v1/analytics/afr',
+    {
+      ...fleetViews,
+      schema: schema(
+        'Annualised failure rate per month by model or firmware (failures ÷ drive-days × 365, in %)',
+        withFilters({ by: z.enum(['model', 'firmware']).default('model') }),
+        z.object({ by: z.string(), points: series }),
+      ),
+    },
+    async (request) => {
+      const { by, ...filters } = request.query as { by: 'model' | 'firmware' } & AnalyticsFilters;
+      return { by, points: await afrTrend(ch, by, scoped(request, filters)) };
+    },
+  );
+
+  app.get(
+    '/v1/analytics/causes',
+    {
+      ...quality,
+      schema: schema(
+        'Failure-rate ratio of each level of a factor against the rest of the fleet (same models), with exact confidence intervals, ranked',
+        withFilters({
+          factor: z.enum(factors).default('firmware'),
+          confidence: z.coerce.number().min(0.5).max(0.999).default(0.95).describe('confidence level of the intervals'),
+        }),
+        z.object({ factor: z.string(), confidence: z.number(), baseline: z.object({}).loose(), levels: z.array(z.object({}).loose()) }),
+      ),
+    },
+    async (request) => {
+      const { factor, confidence, ...filters } = request.query as { factor: (typeof factors)[number]; confidence: number } & AnalyticsFilters;
+      if (factor === 'batch' || factor === 'age') await refreshUnitAttributes(ch, deps.catalog);
+      return failureCauses(ch, factor, filters, confidence);
+    },
+  );
+
+  app.get(
+    '/v1/analytics/claims',
+    {
+      ...desk,
+      schema: schema(
+        'Warranty claims opened per month by outcome or by reason (each exclusion reason on its own)',
+        withFilters({ by: z.enum(['outcome', 'reason']).default('outcome') }),
+        z.object({ by: z.string(), points: series }),
+      ),
+    },
+    async (request) => {
+      const { by, ...filters } = request.query as { by: 'outcome' | 'reason' } & AnalyticsFilters;
+      return { by, points: await claimTrend(ch, by, filters) };
+    },
+  );
+
+  app.get(
+    '/v1/analytics/wear',
+    {
+      ...fleetViews,
+      schema: schema(
+        'Drives per 10 % band of TBW / P/E rating used, per model, from each drive’s latest report',
+        withFilters({}),
+        z.object({ buckets: z.array(z.object({ model: z.string(), bucket: z.string(), drives: z.number() })) }),
+      ),
+    },
+    async (request) => ({ buckets: await wearDistribution(ch, scoped(request, request.query as AnalyticsFilters)) }),
+  );
+
+  app.get(
+    '/v1/analytics/near-limit',
+    {
+      ...fleetViews,
+      schema: schema(
+        'Drives at or above the warning share of their TBW / P/E rating, most worn first',
+        withFilters({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+        z.object({ warn_pct: z.number(), critical_pct: z.number(), units: z.array(z.object({}).loose()) }),
+      ),
+    },
+    async (request) => {
+      const { limit, ...filters } = request.query as { limit: number } & AnalyticsFilters;
+      const thresholds = { warnPct: deps.config.WEARWATCH_WARN_PCT, criticalPct: deps.config.WEARWATCH_CRITICAL_PCT, limit };
+      return { warn_pct: thresholds.warnPct, critical_pct: thresholds.criticalPct, units: await nearLimitUnits(ch, scoped(request, filters), thresholds) };
+    },
+  );
+
+  app.get(
+    '/v1/analytics/forecast',
+    {
+      ...desk,
+      schema: schema(
+        'Expected warranty claims per month and model for the coming months, from claim hazard by model and month of life',
+        z.object({ months: months(36, 12), model: z.string().trim().min(1).max(64).optional() }),
+        z.object({ as_of: z.string(), months: z.number(), units_in_coverage: z.number(), cells: z.array(z.object({}).loose()) }),
+      ),
+    },
+    async (request) => {
+      const { months: count, model } = request.query as { months: number; model?: string };
+      await refreshUnitAttributes(ch, deps.catalog);
+      return forecastClaims(ch, { months: count, model });
+    },
+  );
+
+  app.get(
+    '/v1/analytics/forecast/backtest',
+    {
+      ...desk,
+      schema: schema(
+        'Hides the last N complete months, forecasts them from the history before, and scores the forecast (MAPE, total absolute error)',
+        z.object({ months: months(24, 6), model: z.string().trim().min(1).max(64).optional() }),
+        z.object({ as_of: z.string(), months: z.array(z.object({}).loose()), mape_pct: z.number().nullable(), total_abs_error: z.number() }).loose(),
+      ),
+    },
+    async (request) => {
+      const { months: count, model } = request.query as { months: number; model?: string };
+      await refreshUnitAttributes(ch, deps.catalog);
+      return backtestForecast(ch, count, model);
+    },
+  );
+};

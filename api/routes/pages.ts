@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { serial } from '../../core/contracts/common.ts';
+import { rmaNumber } from '../../core/contracts/rma.ts';
+import type { ApiDependencies } from '../dependencies.ts';
+import { ApiError, fieldProblems } from '../errors.ts';
+import { html, notice, sendPage } from '../pages/layout.ts';
+import { lookupForm, modelTable, problemSummary, rmaForm, rmaGuide, rmaStatus, warrantyResult, type RmaFormValues } from '../pages/portal.ts';
+import { modelTable as catalogModels } from '../models.ts';
+import { publicRoute } from '../rate-limit.ts';
+import { rmaRequest } from '../rma/service.ts';
+import { rmaServiceFor, shippingInstructions } from '../rma/wiring.ts';
+import { WarrantyService, toPublicWarranty } from '../warranty.ts';
+
+const stylesheet = readFileSync(new URL('../pages/style.css', import.meta.url), 'utf8');
+
+/** Query and form values arrive as text (or repeated as arrays); pages read the first value and never fail on shape. */
+const text = z.preprocess((v) => (Array.isArray(v) ? v[0] : v), z.string().max(4000).optional()).catch(undefined);
+
+const formValues = z.object({
+  serial: text,
+  name: text,
+  email: text,
+  phone: text,
+  proof_of_purchase: text,
+  symptom: text,
+  acknowledge: text,
+});
+
+/**
+ * The customer portal (policy clause VI): warranty lookup, "Submit RMA Request" with its steps, required information
+ * and mailing address, RMA status, and the model ratings table. Plain HTML forms, no scripts.
+ */
+export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
+  const warranty = new WarrantyService(deps.clickhouse.client, deps.catalog, app.warrantyIndex);
+  const rma = rmaServiceFor(deps);
+  const models = catalogModels(deps.catalog);
+  const page = { config: publicRoute, schema: { hide: true } };
+
+  app.get('/assets/style.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet),
+  );
+
+  app.get('/', { ...page, schema: { hide: true, querystring: z.object({ serial: text }) } }, async (request, reply) => {
+    const input = request.query.serial?.trim() ?? '';
+    const intro = html`<p>Enter the serial number of your SSD or TF card to see its warranty status and how much of its
+      rated write endurance (TBW or P/E cycles) remains.</p>`;
+    if (!input) return sendPage(reply, { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm('')}` });
+    const parsed = serial.safeParse(input);
+    if (!parsed.success) {
+      const problem = parsed.error.issues[0]!.message;
+      return sendPage(reply, { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input, problem)}${notice('error', `Serial number: ${problem}`)}` }, 400);
+    }
+    const evaluation = await warranty.lookup(parsed.data);
+    if (!evaluation) {
+      return sendPage(
+        reply,
+        { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input)}${notice('error', html`No registered unit has the serial number <strong>${parsed.data}</strong>. Check the label and try again.`)}` },
+        404,
+      );
+    }
+    return sendPage(reply, { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input)}${warrantyResult(toPublicWarranty(evaluation))}` });
+  });
+
+  const rmaPage = (values: RmaFormValues, problems: ReturnType<typeof fieldProblems> = []) =>
+    html`${problems.length ? problemSummary(problems) : ''}<p>Follow these steps to return a unit under warranty. Every return needs an RMA number first.</p>
+      ${rmaGuide(shippingInstructions(deps.config))}
+      <section aria-labelledby="form-heading"><h2 id="form-heading">Request an RMA number</h2>${rmaForm(values, problems)}</section>`;
+
+  app.get('/rma', { ...page, schema: { hide: true, querystring: z.object({ serial: text }) } }, async (request, reply) =>
+    sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage({ serial: request.query.serial }) }),
+  );
+
+  app.post('/rma', { ...page, schema: { hide: true, body: formValues.catch({}) } }, async (request, reply) => {
+    const values = request.body as RmaFormValues;
+    const parsed = rmaRequest.safeParse({
+      serial: values.serial,
+      contact: { name: values.name, email: values.email?.trim(), ...(values.phone?.trim() ? { phone: values.phone } : {}) },
+      ...(values.proof_of_purchase?.trim() ? { proof_of_purchase: values.proof_of_purchase } : {}),
+      symptom: values.symptom,
+      data_responsibility_acknowledged: values.acknowledge ? true : undefined,
+    });
+    if (!parsed.success) {
+      return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, fieldProblems(parsed.error.issues, 'body')) }, 400);
+    }
+    try {
+      const result = await rma.submit(parsed.data, 'web');
+      // Post/redirect/get: a reload of the result page does not submit a second request.
+      return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}`, 303);
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 404) {
+        return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, 404);
+      }
+      throw error;
+    }
+  });
+
+  app.get('/rma/status', { ...page, schema: { hide: true, querystring: z.object({ number: text }) } }, async (request, reply) => {
+    const input = request.query.number?.trim().toUpperCase() ?? '';
+    const form = html`<form method="get" action="/rma/status" aria-label="RMA status lookup"><div>
+      <label for="number">RMA number</label><input type="text" id="number" name="number" value="${input}" required maxlength="24">
+      </div><button type="submit">Show status</button></form>`;
+    if (!input) return sendPage(reply, { title: 'RMA status', path: '/rma', body: form });
+    const parsed = rmaNumber.safeParse(input);
+    if (!parsed.success) return sendPage(reply, { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `RMA number: ${parsed.error.issues[0]!.message}`)}` }, 400);
+    try {
+      const view = await rma.view(parsed.data);
+      return sendPage(reply, { title: 'RMA status', path: '/rma', body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null) });
+    } catch (error) {
+      if (error instanceof ApiError && error.statusCode === 404) {
+        return sendPage(reply, { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `No RMA ${parsed.data} was found.`)}` }, 404);
+      }
+      throw error;
+    }
+  });
+
+  app.get('/models', page, async (_request, reply) =>
+    sendPage(reply, { title: 'Models and ratings', path: '/models', body: modelTable(models) }),
+  );
+};

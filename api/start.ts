@@ -1,0 +1,31 @@
+import type { System } from '../cli/system.ts';
+import { loadCatalog } from '../core/catalog/load.ts';
+import { WearwatchError } from '../core/errors.ts';
+import type { ApiDependencies } from './dependencies.ts';
+import { buildServer } from './server.ts';
+
+/**
+ * Serves the HTTP API from a started System (ClickHouse and Kafka up): connects its producer, builds the app, listens,
+ * and registers both for ordered shutdown. `wearwatch up` and `wearwatch api` both start the API this way.
+ */
+export async function startApi(system: System, options: Pick<ApiDependencies, 'ingestMetrics'> = {}): Promise<string> {
+  const { config, logger } = system;
+  if (!system.clickhouse || !system.kafka) {
+    throw new WearwatchError('WW_API_NOT_READY', 'the API needs ClickHouse and Kafka started first', 'call system.startKafka() and system.startClickHouse() before startApi()');
+  }
+  const producer = system.kafka.kafka.producer();
+  await producer.connect();
+  system.onStop({ name: 'api producer', stop: () => producer.disconnect() });
+  const app = await buildServer({
+    config,
+    logger,
+    health: system.health,
+    clickhouse: system.clickhouse,
+    catalog: loadCatalog(),
+    producer,
+    ...options,
+  });
+  system.onStop({ name: 'http api', stop: () => app.close() });
+  await app.listen({ host: config.WEARWATCH_HOST, port: config.WEARWATCH_PORT });
+  return `http://${config.WEARWATCH_HOST}:${config.WEARWATCH_PORT}`;
+}

@@ -1,0 +1,173 @@
+import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { RmaEventType } from '../core/contracts/rma.ts';
+import type { Logger } from '../core/logger.ts';
+import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../processors/warranty/evaluate.ts';
+import { maxChainDepth } from '../processors/warranty/rules.ts';
+import { trailingColumns, trailingWindow } from '../processors/warranty/sql.ts';
+
+type Trailing = Omit<TelemetrySummary, 'latest'>;
+
+/** Rows read again on every refresh because an insert that started before the last refresh may commit after it. */
+const overlapMs = 30_000;
+
+const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+/**
+ * The facts the warranty rules need for every enrolled unit, held in memory so the public lookup evaluates a serial
+ * without a query: ClickHouse (embedded chDB runs one query at a time, ~3-30 ms each) cannot answer a thousand
+ * lookups a second, while evaluateUnit on in-memory facts takes microseconds. The facts are the same the single-unit
+ * loader (processors/warranty/load-unit.ts) reads, with the same SQL fragments; refresh() reloads only units whose rows
+ * arrived since the last refresh (by `ingested_at`), and everything when the evaluation day changes, since the
+ * trailing window moves with it. A unit not in the index yet is left to the single-unit loader by the caller.
+ */
+export class WarrantyIndex {
+  private drives = new Map<string, DriveRecord>();
+  private latest = new Map<string, NonNullable<TelemetrySummary['latest']>>();
+  private trailing = new Map<string, Trailing>();
+  private rma = new Map<string, RmaRecord[]>();
+  /** Replacement serial → the 'replaced' events naming it (unit replaced, when). */
+  private replacements = new Map<string, { serial: string; at: string }[]>();
+  private since = 0;
+  private day: string | null = null;
+
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly logger: Logger,
+  ) {}
+
+  get ready(): boolean {
+    return this.day !== null;
+  }
+
+  get size(): number {
+    return this.drives.size;
+  }
+
+  /** Brings the index up to date for evaluation day `at` ('YYYY-MM-DD'); returns how many units were reloaded. */
+  async refresh(at: string): Promise<number> {
+    const full = this.day !== at;
+    const started = Date.now();
+    const since = full ? 0 : this.since - overlapMs;
+    const changed = (table: string) => `SELECT DISTINCT serial FROM ${table} WHERE ingested_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
+    const [drives, latest, trailing, rma] = await Promise.all([
+      this.rows<DriveRecord & { price_paid: string | number }>(
+        `SELECT serial, model, toString(fleet_id) AS fleet_id, if(purchase_date IS NULL, NULL, toString(purchase_date)) AS purchase_date,
+                proof_of_purchase, price_paid, toString(currency) AS currency
+         FROM drives FINAL WHERE {full:Bool} OR serial IN (${changed('drives')})`,
+        { full, since },
+      ),
+      this.rows<{ serial: string; at_ms: number; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null }>(
+        `SELECT serial, toUnixTimestamp64Milli(collected_at) AS at_ms, host_bytes_written, avg_pe_cycles, temperature_c
+         FROM telemetry_latest FINAL WHERE {full:Bool} OR serial IN (${changed('telemetry')})`,
+        { full, since },
+      ),
+      this.rows<{ serial: string; hbw_first_ms: number; hbw_first: number; pe_first_ms: number; pe_first: number; temp_min: number | null; temp_max: number | null; hbw_n: number; pe_n: number }>(
+        `SELECT serial, ${trailingColumns} FROM telemetry
+         WHERE ${trailingWindow} AND ({full:Bool} OR serial IN (${changed('telemetry')}))
+         GROUP BY serial`,
+        { full, since, at },
+      ),
+      this.rows<RmaRecord & { serial: string; at_ms: number }>(
+        `SELECT serial, rma_number, toString(event_type) AS event_type, toUnixTimestamp64Milli(occurred_at) AS at_ms, findings, replacement_serial
+         FROM rma_events FINAL WHERE {full:Bool} OR serial IN (${changed('rma_events')})
+         ORDER BY serial, occurred_at`,
+        { full, since },
+      ),
+    ]);
+    if (full) {
+      this.drives = new Map();
+      this.latest = new Map();
+      this.trailing = new Map();
+      this.rma = new Map();
+      this.replacements = new Map();
+    }
+    for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: Number(d.price_paid) });
+    for (const { serial, at_ms, ...l } of latest) this.latest.set(serial, { collected_at: iso(at_ms), ...l });
+    if (!full) for (const serial of new Set(latest.map((l) => l.serial))) this.trailing.delete(serial);
+    for (const t of trailing) {
+      this.trailing.set(t.serial, {
+        trailing_hbw: Number(t.hbw_n) > 0 ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
+        trailing_pe: Number(t.pe_n) > 0 ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
+        temp_min: t.temp_min,
+        temp_max: t.temp_max,
+      });
+    }
+    this.indexRma(rma);
+    this.day = at;
+    this.since = started;
+    return drives.length;
+  }
+
+  /** A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index. */
+  inputs(serial: string, at: string): UnitInputs | undefined {
+    if (!this.drives.has(serial)) return undefined;
+    return this.chain(serial, at, 0, true);
+  }
+
+  private chain(serial: string, at: string, depth: number, withTelemetry: boolean): UnitInputs {
+    const latest = this.latest.get(serial) ?? null;
+    const trailing = this.trailing.get(serial);
+    const telemetry: TelemetrySummary | null =
+      withTelemetry && (latest || trailing) ? { latest, ...(trailing ?? { trailing_hbw: null, trailing_pe: null, temp_min: null, temp_max: null }) } : null;
+    // The latest replacement of another unit by this serial that happened by `at` (as load-unit's loadLink).
+    const link =
+      depth < maxChainDepth
+        ? (this.replacements.get(serial) ?? [])
+            .filter((r) => r.at.slice(0, 10) <= at)
+            .reduce<{ serial: string; at: string } | null>((best, r) => (!best || r.at > best.at || (r.at === best.at && r.serial > best.serial) ? r : best), null)
+        : null;
+    return {
+      serial,
+      drive: this.drives.get(serial) ?? null,
+      telemetry,
+      rma: this.rma.get(serial) ?? [],
+      replacementOf: link ? { original_serial: link.serial, replaced_at: link.at, original: this.chain(link.serial, at, depth + 1, false) } : null,
+    };
+  }
+
+  private indexRma(rows: (RmaRecord & { serial: string; at_ms: number })[]): void {
+    const bySerial = new Map<string, RmaRecord[]>();
+    for (const { serial, at_ms, ...e } of rows) {
+      const list = bySerial.get(serial) ?? [];
+      list.push({ ...e, event_type: e.event_type as RmaEventType, occurred_at: iso(at_ms) });
+      bySerial.set(serial, list);
+    }
+    for (const [serial, events] of bySerial) {
+      // Replace the unit's history, and its entries in the replacement links, with the reloaded events.
+      for (const old of this.rma.get(serial) ?? []) {
+        if (old.replacement_serial) {
+          const kept = (this.replacements.get(old.replacement_serial) ?? []).filter((r) => r.serial !== serial);
+          this.replacements.set(old.replacement_serial, kept);
+        }
+      }
+      this.rma.set(serial, events);
+      for (const e of events) {
+        if (e.event_type === 'replaced' && e.replacement_serial) {
+          this.replacements.set(e.replacement_serial, [...(this.replacements.get(e.replacement_serial) ?? []), { serial, at: e.occurred_at }]);
+        }
+      }
+    }
+  }
+
+  private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
+    return (await this.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+  }
+
+  /**
+   * Refreshes now and then every `intervalMs` until the returned stop function is called; a refresh still running
+   * when the next is due is not overlapped. Failures are logged and retried at the next interval.
+   */
+  keepFresh(intervalMs: number, today: () => string): { first: Promise<void>; stop: () => void } {
+    let running: Promise<void> | undefined;
+    const tick = () => {
+      running ??= this.refresh(today())
+        .then(() => undefined)
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'warranty index refresh failed; lookups fall back to ClickHouse'))
+        .finally(() => (running = undefined));
+      return running;
+    };
+    const timer = setInterval(() => void tick(), intervalMs);
+    timer.unref();
+    return { first: tick(), stop: () => clearInterval(timer) };
+  }
+}

@@ -1,0 +1,108 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openClickHouse } from '../core/clickhouse.ts';
+import { loadConfig } from '../core/config.ts';
+import { loadCatalog } from '../core/catalog/load.ts';
+import { migrate } from '../infra/clickhouse/migrate.ts';
+import { runBulkEvaluation } from '../processors/warranty/bulk.ts';
+
+/**
+ * Bulk warranty evaluation + flagging speed, embedded chDB. Generates N enrolled units (two telemetry samples each,
+ * 1 % with RMA history incl. replacements) with SQL inside chDB, then times full evaluation runs (lineage, snapshot,
+ * flags, flag changes) and prints the median with each step's share. Last line: one JSON object.
+ */
+const { values } = parseArgs({ options: { units: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const units = Number(values.units);
+const runs = Number(values.runs);
+if (!Number.isInteger(units) || units < 1 || !Number.isInteger(runs) || runs < 1) {
+  process.stderr.write('usage: npm run bench:evaluate -- --units N [--runs R]   (N, R positive integers)\n');
+  process.exit(2);
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'wearwatch-bench-evaluate-'));
+const clickhouse = await openClickHouse(loadConfig({ WEARWATCH_DATA: dataDir }));
+const { client } = clickhouse;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+try {
+  await migrate(client);
+  const catalog = loadCatalog();
+  const at = '2026-11-24';
+  const params = {
+    n: units,
+    at,
+    models: catalog.models.map((m) => m.model),
+    lines: catalog.models.map((m) => m.product_line),
+  };
+  const generated = performance.now();
+  await client.command({
+    query: `INSERT INTO drives (serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency, enrolled_at)
+      SELECT
+        if(line = 'TF', concat('TF', leftPad(toString(19 + number % 8), 2, '0'), leftPad(toString(1 + number % 12), 2, '0'), '-', leftPad(hex(number), 8, '0')),
+                        concat(line, leftPad(toString(19 + number % 8), 2, '0'), leftPad(toString(1 + number % 52), 2, '0'), leftPad(hex(number), 6, '0'))) AS serial,
+        {models:Array(String)}[1 + number % length({models:Array(String)})] AS model,
+        concat('fleet-', toString(number % 500)) AS fleet_id,
+        if(number % 10 < 7, {at:Date32} - toInt32(cityHash64(number) % 1400), NULL) AS purchase_date,
+        if(number % 10 < 6, concat('INV-', toString(number)), NULL) AS proof_of_purchase,
+        toDecimal64(20 + cityHash64(number, 1) % 400, 2) AS price_paid,
+        'USD', now64(3)
+      FROM (SELECT number, {lines:Array(String)}[1 + number % length({lines:Array(String)})] AS line FROM numbers({n:UInt64}))`,
+    query_params: params,
+  });
+  await client.command({
+    query: `INSERT INTO telemetry (serial, fleet_id, collected_at, model, firmware, host_bytes_written, avg_pe_cycles, temperature_c, source)
+      SELECT serial, fleet_id, toDateTime64({at:Date32} - if(k = 0, 20, 1), 3, 'UTC') + toIntervalSecond(cityHash64(serial) % 80000),
+             model, '1.0',
+             if(startsWith(model, 'WW-TF'), NULL, toUInt64((cityHash64(serial) % 1300) * 1e12 * (0.9 + 0.1 * k) * 0.5)),
+             if(startsWith(model, 'WW-TF'), toUInt32((cityHash64(serial) % 1100) * (0.9 + 0.1 * k)), NULL),
+             toInt16(20 + cityHash64(serial, k) % 60), 'simulator'
+      FROM drives ARRAY JOIN [0, 1] AS k`,
+    query_params: params,
+  });
+  await client.command({
+    query: `INSERT INTO rma_events (event_id, rma_number, serial, event_type, occurred_at, findings, reasons, replacement_serial, details)
+      SELECT generateUUIDv4(number), concat('RMA-', hex(number)), serial,
+             ['inspected', 'repaired', 'replaced'][1 + number % 3],
+             toDateTime64({at:Date32} - 100, 3, 'UTC'),
+             if(number % 3 = 0, ['physical_damage'], []), [],
+             if(number % 3 = 2, concat('R', serial), NULL), '{}'
+      FROM (SELECT serial, rowNumberInAllBlocks() AS number FROM drives WHERE cityHash64(serial, 7) % 100 = 0)`,
+    query_params: params,
+  });
+  await client.command({ query: 'OPTIMIZE TABLE telemetry_latest FINAL' });
+  log(`generated ${units.toLocaleString()} units with telemetry and RMA history in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
+
+  const timings: { total: number; steps: Record<string, number>; flags: number }[] = [];
+  for (let i = 1; i <= runs; i++) {
+    const started = performance.now();
+    const result = await runBulkEvaluation(client, catalog, {
+      at,
+      runId: i,
+      previousRunId: i - 1,
+      thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 },
+    });
+    const total = (performance.now() - started) / 1000;
+    if (result.units !== units) throw new Error(`run ${i} evaluated ${result.units} units, expected ${units}`);
+    timings.push({ total, steps: result.timings, flags: result.flags });
+    log(`run ${i}: ${total.toFixed(3)} s  (${Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}); ${result.flags} flags, ${result.raised} raised, ${result.cleared} cleared`);
+  }
+  const sorted = [...timings].sort((a, b) => a.total - b.total);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  log(`median of ${runs}: ${median.total.toFixed(3)} s for ${units.toLocaleString()} units = ${Math.round(units / median.total).toLocaleString()} units/s on ${availableParallelism()} CPU(s), embedded chDB`);
+  log(
+    JSON.stringify({
+      units,
+      seconds: Number(median.total.toFixed(3)),
+      units_per_s: Math.round(units / median.total),
+      runs,
+      steps: Object.fromEntries(Object.entries(median.steps).map(([k, v]) => [k, Number(v.toFixed(3))])),
+      flags: median.flags,
+      cpus: availableParallelism(),
+      mode: 'embedded',
+    }),
+  );
+} finally {
+  await clickhouse.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

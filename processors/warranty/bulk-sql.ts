@@ -1,0 +1,297 @@
+import type { Catalog } from '../../core/catalog/load.ts';
+import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
+import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
+
+/**
+ * The warranty rules of evaluate.ts written as ClickHouse SQL for the whole fleet. Each expression mirrors one step of
+ * the TypeScript evaluator; the property test (test/integration/warranty-sql-agrees.test.ts) holds them together.
+ * Catalog serial formats and thresholds are passed as query parameters, never spliced into the text.
+ *
+ * The rules are written as stacked subqueries, each adding a few columns from the previous ones. ClickHouse inlines
+ * an alias wherever it is used, so one flat SELECT whose aliases build on each other grows into an expression tree that
+ * takes longer to plan than the fleet takes to evaluate; a subquery's columns are computed once.
+ */
+export interface BulkSql {
+  query: string;
+  params: Record<string, unknown>;
+}
+
+/** `(SELECT *, <columns> FROM <source>)`: one stage of the rules. */
+const stage = (source: string, columns: string) => `(SELECT *, ${columns}\nFROM ${source})`;
+
+/**
+ * Adds `manufactured` (the date the serial encodes per its product line's format, NULL when it does not decode) to a
+ * source with columns serial, product_line and model_known. Group positions per format arrive as array parameters.
+ */
+function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, source: string): string {
+  const formats = [...catalog.formats.entries()];
+  formats.forEach(([line, { format }], i) => {
+    params[`sf_line_${i}`] = line;
+    params[`sf_pattern_${i}`] = format.pattern;
+  });
+  const branches = (value: (i: number) => string) => formats.map((_, i) => `product_line = {sf_line_${i}:String}, ${value(i)}`).join(', ');
+  const position = (name: 'year' | 'week' | 'month' | 'day') => {
+    params[`sf_${name}`] = formats.map(([, f]) => f.groups[name] ?? 0);
+    return `if(sf_fmt = 0 OR {sf_${name}:Array(UInt8)}[sf_fmt] = 0, NULL, sf_groups[{sf_${name}:Array(UInt8)}[sf_fmt]])`;
+  };
+  const num = (text: string) => `if(match(${text}, '^[0-9]+$'), toInt32OrNull(${text}), NULL)`;
+  const s1 = stage(
+    source,
+    `multiIf(NOT model_known, 0, ${branches((i) => String(i + 1))}, 0) AS sf_fmt,
+     multiIf(NOT model_known, [], ${branches((i) => `extractGroups(serial, {sf_pattern_${i}:String})`)}, []) AS sf_groups`,
+  );
+  const s2 = stage(
+    s1,
+    `${position('year')} AS sf_year_text, ${num(position('week'))} AS sf_week, ${num(position('month'))} AS sf_month,
+     if({sf_day:Array(UInt8)}[sf_fmt] = 0 OR sf_fmt = 0, 1, ${num(position('day'))}) AS sf_day`,
+  );
+  const s3 = stage(
+    s2,
+    `multiIf(length(sf_year_text) = 2, 2000 + ${num('sf_year_text')}, length(sf_year_text) = 4, ${num('sf_year_text')}, NULL) AS sf_year`,
+  );
+  const s4 = stage(
+    s3,
+    `toMonday(makeDate32(assumeNotNull(least(greatest(sf_year, 1970), 2200)), 1, 4)) + 7 * (coalesce(sf_week, 1) - 1) AS sf_monday,
+     least(greatest(coalesce(sf_month, 1), 1), 12) AS sf_month_clamped`,
+  );
+  return stage(
+    s4,
+    `multiIf(
+       sf_fmt = 0 OR NOT (sf_year BETWEEN 1970 AND 2200), NULL,
+       sf_week IS NOT NULL, if(sf_week BETWEEN 1 AND 53 AND toISOYear(sf_monday) = sf_year, sf_monday, NULL),
+       sf_month BETWEEN 1 AND 12
+         AND sf_day BETWEEN 1 AND toDayOfMonth(toLastDayOfMonth(makeDate32(assumeNotNull(sf_year), sf_month_clamped, 1))),
+         makeDate32(assumeNotNull(sf_year), sf_month_clamped, assumeNotNull(least(greatest(sf_day, 1), 31))),
+       NULL) AS manufactured`,
+  );
+}
+
+/**
+ * Adds the coverage a unit earns by itself (not as a replacement) to a source with the drive's columns and the catalog
+ * model's: has_proof, manufactured, own_start, own_base_end (first day no longer covered).
+ */
+function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, source: string): string {
+  const s1 = stage(source, `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof`);
+  const s2 = stage(withManufactureDate(catalog, params, s1), `if(has_proof, purchase_date, manufactured) AS own_start`);
+  return stage(s2, `if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months), NULL) AS own_base_end`);
+}
+
+const catalogSource = `(SELECT model, product_line, kind, tbw_tb, pe_cycles, warranty_months, temp_min_c, temp_max_c
+   FROM catalog_models FINAL WHERE catalog_version = {catalog_version:String})`;
+
+/** Drives (latest enrolment) with their catalog model's columns. */
+const drivesWithModel = (filter: string) => `(SELECT d.serial AS serial, d.model AS model, d.fleet_id AS fleet_id,
+    d.purchase_date AS purchase_date, d.proof_of_purchase AS proof_of_purchase, d.price_paid AS price_paid, d.currency AS currency,
+    m.model IS NOT NULL AS model_known, coalesce(toString(m.kind), '') AS kind, m.product_line AS product_line,
+    m.warranty_months AS warranty_months, m.tbw_tb AS tbw_tb, m.pe_cycles AS pe_cycles, m.temp_min_c AS temp_min_c, m.temp_max_c AS temp_max_c
+  FROM (SELECT serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency FROM drives FINAL ${filter}) AS d
+  LEFT JOIN ${catalogSource} AS m ON m.model = d.model)`;
+
+/** Repairs by `at` extend coverage to 90 days after the latest repair (clause II). */
+const repairEnds = `(SELECT serial, max(toDate32(occurred_at)) + ${replacementMinimumDays} AS repair_end
+   FROM rma_events WHERE event_type = 'repaired' AND ${rmaByAt} GROUP BY serial)`;
+
+/** Resolves replacement chains into warranty_lineage (small: one row per replacement unit). */
+export function lineageSql(catalog: Catalog, at: string, catalogVersion: string): BulkSql {
+  const params: Record<string, unknown> = { at, catalog_version: catalogVersion };
+  const query = `
+INSERT INTO warranty_lineage
+WITH RECURSIVE
+  links AS (
+    SELECT assumeNotNull(replacement_serial) AS child, argMax(serial, occurred_at) AS parent, toDate32(max(occurred_at)) AS day
+    FROM rma_events
+    WHERE event_type = 'replaced' AND replacement_serial IS NOT NULL AND ${rmaByAt}
+    GROUP BY child
+  ),
+  chain AS (
+    SELECT child AS unit, parent AS node, day, 1 AS depth FROM links
+    UNION ALL
+    SELECT c.unit, l.parent, l.day, c.depth + 1 FROM chain AS c INNER JOIN links AS l ON l.child = c.node
+    WHERE c.depth < ${maxChainDepth}
+  )
+SELECT
+  c.unit AS serial,
+  argMin(c.node, c.depth) AS parent,
+  argMin(c.day, c.depth) AS start_day,
+  -- The chain's first unit (deepest node) gives the base term; a tuple keeps its NULL from being skipped.
+  greatest(max(c.day) + ${replacementMinimumDays}, max(rep.repair_end), argMax(tuple(own.own_base_end), c.depth).1) AS end_exclusive,
+  countIf(own.serial IS NOT NULL) > 0 AS paid_known,
+  argMaxIf(own.price_paid, c.depth, own.serial IS NOT NULL) AS paid,
+  argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
+FROM chain AS c
+LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
+LEFT JOIN ${withOwnCoverage(catalog, params, drivesWithModel('WHERE serial IN (SELECT node FROM chain)'))} AS own ON own.serial = c.node
+GROUP BY c.unit
+SETTINGS join_use_nulls = 1`;
+  return { query, params };
+}
+
+export interface Thresholds {
+  warnPct: number;
+  criticalPct: number;
+  endingDays: number;
+}
+
+const snapshotColumns = `snapshot_date, serial, fleet_id, model, kind, status, status_reason, coverage_start, coverage_basis,
+  coverage_end, days_left, manufactured, replacement_of, replaced_by, wear_metric, wear_limit, wear_used, wear_remaining,
+  wear_used_pct, wear_remaining_pct, wear_rate_per_day, projected_wearout, remaining_life_days, temp_observed_min,
+  temp_observed_max, temperature_review, failing_mask, claim_eligible, liability_cap, currency, flag_mask, run_id, evaluated_at`;
+
+const noFlag = `('', '', 0., 0.)`;
+const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
+
+/** Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask (see flagsSql). */
+export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string, runId: number, t: Thresholds): BulkSql {
+  const params: Record<string, unknown> = {
+    at,
+    catalog_version: catalogVersion,
+    run_id: runId,
+    exclusions: [...exclusionFindings],
+    failing_order: [...failingRuleOrder],
+    warn: t.warnPct,
+    critical: t.criticalPct,
+    ending: t.endingDays,
+  };
+  const unitColumns = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency', 'model_known', 'kind',
+    'product_line', 'warranty_months', 'tbw_tb', 'pe_cycles', 'temp_min_c', 'temp_max_c'];
+  const trailing = ['hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
+  const facts = `(SELECT ${unitColumns.map((c) => `u.${c} AS ${c}`).join(', ')},
+    l.collected_at AS l_at, l.host_bytes_written AS l_hbw, l.avg_pe_cycles AS l_pe, l.temperature_c AS l_temp,
+    ${trailing.map((c) => `t.${c} AS ${c}`).join(', ')},
+    r.found AS found, r.repair_end AS repair_end, coalesce(r.replaced_n, 0) > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
+    g.serial IS NOT NULL AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
+    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency
+  FROM ${drivesWithModel('')} AS u
+  LEFT JOIN (SELECT serial, collected_at, host_bytes_written, avg_pe_cycles, temperature_c FROM telemetry_latest FINAL) AS l ON l.serial = u.serial
+  LEFT JOIN (SELECT serial, ${trailingColumns} FROM telemetry WHERE ${trailingWindow} GROUP BY serial) AS t ON t.serial = u.serial
+  LEFT JOIN (
+    SELECT serial,
+      groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
+      if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${replacementMinimumDays}, NULL) AS repair_end,
+      countIf(event_type = 'replaced') AS replaced_n,
+      argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
+    FROM rma_events WHERE ${rmaByAt} GROUP BY serial
+  ) AS r ON r.serial = u.serial
+  LEFT JOIN warranty_lineage AS g ON g.serial = u.serial)`;
+
+  const s1 = stage(
+    withOwnCoverage(catalog, params, facts),
+    `if(is_replacement, g_start, own_start) AS cov_start,
+     greatest(if(is_replacement, g_end, own_base_end), repair_end) AS end_excl,
+     ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,
+     kind = 'ssd' AS is_ssd,
+     if(is_ssd, tbw_tb * 1e12, toFloat64(pe_cycles)) AS w_limit,
+     if(is_ssd, toFloat64(l_hbw), toFloat64(l_pe)) AS w_used,
+     if(is_ssd, hbw_n, pe_n) AS first_n,
+     if(is_ssd, hbw_first, pe_first) AS first_value,
+     toUnixTimestamp64Milli(l_at) - if(is_ssd, hbw_first_ms, pe_first_ms) AS span_ms,
+     arrayFilter(x -> x IS NOT NULL, [temp_min, temp_max, l_temp]) AS temps`,
+  );
+  const s2 = stage(
+    s1,
+    `w_used / w_limit * 100 AS w_pct,
+     w_used >= w_limit AS w_reached,
+     if(coalesce(first_n, 0) > 0 AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate,
+     if(length(temps) > 0, arrayMin(temps), NULL) AS obs_min,
+     if(length(temps) > 0, arrayMax(temps), NULL) AS obs_max,
+     if(end_excl IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, end_excl)))) AS days_left`,
+  );
+  const s3 = stage(
+    s2,
+    `floor((w_limit - w_used) / rate) AS days_to_limit,
+     model_known AND length(temps) > 0 AND (obs_min < temp_min_c OR obs_max > temp_max_c) AS temp_out,
+     multiIf(
+       NOT model_known, ('undetermined', 'model_unknown'),
+       cov_start IS NULL, ('undetermined', 'start_undeterminable'),
+       excl_mask != 0, ('void', arrayFirst((code, b) -> bitTest(excl_mask, b), {failing_order:Array(String)}, range(${failingRuleOrder.length}))),
+       was_replaced, ('replaced', 'unit_replaced'),
+       {at:Date32} < cov_start, ('not_started', 'not_started'),
+       w_reached, if(is_ssd, ('expired_tbw', 'tbw_reached'), ('expired_pe', 'pe_reached')),
+       end_excl IS NOT NULL AND {at:Date32} >= end_excl, ('expired_time', 'term_ended'),
+       ('active', 'within_coverage')) AS st`,
+  );
+  const s4 = stage(
+    s3,
+    `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays}, toDate32(l_at) + toInt32(days_to_limit), NULL) AS projected,
+     st.1 AS status,
+     st.2 AS status_reason,
+     toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask
+       + if(was_replaced, ${bit('unit_replaced')}, 0)
+       + if(cov_start IS NOT NULL AND {at:Date32} < cov_start, ${bit('not_started')}, 0)
+       + if(coalesce(w_reached, false), if(is_ssd, ${bit('tbw_reached')}, ${bit('pe_reached')}), 0)
+       + if(end_excl IS NOT NULL AND {at:Date32} >= end_excl, ${bit('term_ended')}, 0)) AS failing_mask,
+     if(is_replacement AND g_paid_known, g_paid, price_paid) AS cap_amount,
+     if(is_replacement AND g_paid_known, g_currency, currency) AS cap_currency`,
+  );
+  const final = `SELECT
+  {at:Date32} AS snapshot_date, serial, fleet_id, model, kind, status, status_reason,
+  cov_start AS coverage_start,
+  multiIf(is_replacement, 'replacement', cov_start IS NULL, '', has_proof, 'purchase', 'manufacture') AS coverage_basis,
+  end_excl - 1 AS coverage_end,
+  days_left,
+  manufactured,
+  if(is_replacement, g_parent, NULL) AS replacement_of,
+  if(was_replaced, r_replaced_by, NULL) AS replaced_by,
+  if(model_known, if(is_ssd, 'tbw', 'pe'), '') AS wear_metric,
+  w_limit AS wear_limit,
+  w_used AS wear_used,
+  if(w_used IS NULL, NULL, greatest(0, w_limit - w_used)) AS wear_remaining,
+  w_pct AS wear_used_pct,
+  if(w_used IS NULL, NULL, greatest(0, 100 - w_pct)) AS wear_remaining_pct,
+  rate AS wear_rate_per_day,
+  projected AS projected_wearout,
+  multiIf(w_reached, 0, projected IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, projected)))) AS remaining_life_days,
+  obs_min AS temp_observed_min,
+  obs_max AS temp_observed_max,
+  temp_out OR has(found, 'temperature_excursion') AS temperature_review,
+  failing_mask,
+  failing_mask = 0 AS claim_eligible,
+  cap_amount AS liability_cap,
+  cap_currency AS currency,
+  toUInt8(
+    if(status != 'replaced' AND coalesce(w_pct >= {critical:Float64}, false), ${flagBits.near_critical},
+       if(status != 'replaced' AND coalesce(w_pct >= {warn:Float64}, false), ${flagBits.near_warn}, 0))
+    + if(status = 'active' AND coalesce(projected < end_excl, false), ${flagBits.wearout}, 0)
+    + if(status = 'active' AND coalesce(days_left <= {ending:UInt32}, false), ${flagBits.ending}, 0)
+    + if(status != 'replaced' AND temp_out, ${flagBits.temperature}, 0)) AS flag_mask,
+  {run_id:UInt64} AS run_id,
+  now64(3) AS evaluated_at
+FROM ${s4}`;
+  const query = `INSERT INTO warranty_status (${snapshotColumns})
+${final}
+SETTINGS join_use_nulls = 1`;
+  return { query, params };
+}
+
+/** One warranty_flags row per flag raised in a run's snapshot; only flagged units are read. */
+export function flagsSql(at: string, catalogVersion: string, runId: number, t: Thresholds): BulkSql {
+  const near = (level: 'warn' | 'critical') =>
+    `(if(wear_metric = 'tbw', 'near_tbw', 'near_pe'), '${level}', assumeNotNull(wear_used_pct), {${level}:Float64})`;
+  const query = `
+INSERT INTO warranty_flags (run_id, snapshot_date, serial, fleet_id, flag, level, value, threshold)
+SELECT run_id, snapshot_date, serial, fleet_id, f.1, f.2, f.3, f.4
+FROM (
+  SELECT s.run_id AS run_id, s.snapshot_date AS snapshot_date, s.serial AS serial, s.fleet_id AS fleet_id, s.flag_mask AS flag_mask,
+    s.wear_metric AS wear_metric, s.wear_used_pct AS wear_used_pct, s.projected_wearout AS projected_wearout,
+    s.coverage_end AS coverage_end, s.days_left AS days_left, s.temp_observed_min AS temp_observed_min,
+    s.temp_observed_max AS temp_observed_max, m.temp_min_c AS temp_min_c, m.temp_max_c AS temp_max_c
+  FROM warranty_status AS s
+  LEFT JOIN ${catalogSource} AS m ON m.model = s.model
+  WHERE s.snapshot_date = {at:Date32} AND s.run_id = {run_id:UInt64} AND s.flag_mask != 0
+)
+ARRAY JOIN arrayFilter(f -> f.1 != '', [
+  if(bitTest(flag_mask, 1), ${near('critical')}, if(bitTest(flag_mask, 0), ${near('warn')}, ${noFlag})),
+  if(bitTest(flag_mask, 2),
+    ('wearout_before_coverage_end', 'warn', toFloat64(dateDiff('day', assumeNotNull(projected_wearout), assumeNotNull(coverage_end) + 1)), 0.), ${noFlag}),
+  if(bitTest(flag_mask, 3), ('warranty_ending', 'info', toFloat64(assumeNotNull(days_left)), toFloat64({ending:UInt32})), ${noFlag}),
+  if(bitTest(flag_mask, 4),
+    if(temp_observed_max > temp_max_c,
+      ('temperature_out_of_range', 'review', toFloat64(assumeNotNull(temp_observed_max)), toFloat64(temp_max_c)),
+      ('temperature_out_of_range', 'review', toFloat64(assumeNotNull(temp_observed_min)), toFloat64(temp_min_c))),
+    ${noFlag})
+]) AS f`;
+  return {
+    query,
+    params: { at, catalog_version: catalogVersion, run_id: runId, warn: t.warnPct, critical: t.criticalPct, ending: t.endingDays },
+  };
+}

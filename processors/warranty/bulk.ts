@@ -1,0 +1,101 @@
+import type { ClickHouseClient } from '../../core/clickhouse.ts';
+import { writeCatalog, type Catalog } from '../../core/catalog/load.ts';
+import { flagsSql, lineageSql, snapshotSql, type BulkSql, type Thresholds } from './bulk-sql.ts';
+
+export interface BulkRunOptions {
+  /** Evaluation date 'YYYY-MM-DD'. */
+  at: string;
+  runId: number;
+  thresholds: Thresholds;
+  /** Last successful run, whose flags this run's flags are compared with (0 = none). */
+  previousRunId: number;
+  progress?: (line: string) => void;
+}
+
+export interface BulkRunResult {
+  units: number;
+  flags: number;
+  raised: number;
+  cleared: number;
+  /** Seconds spent in each step, to show where time goes. */
+  timings: Record<string, number>;
+}
+
+async function one<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T> {
+  const rows = await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+  return rows[0]!;
+}
+
+const run = (client: ClickHouseClient, { query, params }: BulkSql) => client.command({ query, query_params: params });
+
+/**
+ * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: resolves replacement chains, writes the
+ * dated snapshot, expands its flag bits into warranty_flags, then records which flags were
+ * raised or cleared since the previous successful run in the warranty_flag_events outbox.
+ */
+export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catalog, options: BulkRunOptions): Promise<BulkRunResult> {
+  const progress = options.progress ?? (() => {});
+  const timings: Record<string, number> = {};
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const result = await fn();
+    timings[name] = (performance.now() - started) / 1000;
+    return result;
+  };
+  const { at, runId, previousRunId } = options;
+
+  await step('catalog', () => writeCatalog(client, catalog));
+  await step('lineage', async () => {
+    await client.command({ query: 'TRUNCATE TABLE warranty_lineage' });
+    await run(client, lineageSql(catalog, at, catalog.version));
+  });
+  progress(`evaluating all enrolled units at ${at}`);
+  await step('snapshot', () => run(client, snapshotSql(catalog, at, catalog.version, runId, options.thresholds)));
+  await step('flags', () => run(client, flagsSql(at, catalog.version, runId, options.thresholds)));
+  const counts = await step('count', () =>
+    one<{ units: number; flags: number }>(
+      client,
+      `SELECT (SELECT count() FROM warranty_status WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64}) AS units,
+              (SELECT count() FROM warranty_flags WHERE run_id = {run:UInt64}) AS flags`,
+      { at, run: runId },
+    ),
+  );
+  progress(`evaluated ${counts.units} unit(s), ${counts.flags} flag(s) raised; comparing with the previous run`);
+  await step('flag_changes', () =>
+    client.command({
+      query: `INSERT INTO warranty_flag_events (run_id, serial, fleet_id, flag, level, action, at, value, threshold)
+        SELECT {run:UInt64}, n.serial, n.fleet_id, n.flag, n.level, 'raised', now64(3), n.value, n.threshold
+        FROM (SELECT serial, fleet_id, flag, level, value, threshold FROM warranty_flags WHERE run_id = {run:UInt64}) AS n
+        LEFT ANTI JOIN (SELECT serial, flag, level FROM warranty_flags WHERE run_id = {prev:UInt64}) AS o
+          ON o.serial = n.serial AND o.flag = n.flag AND o.level = n.level
+        UNION ALL
+        SELECT {run:UInt64}, o.serial, o.fleet_id, o.flag, o.level, 'cleared', now64(3), NULL, NULL
+        FROM (SELECT serial, fleet_id, flag, level FROM warranty_flags WHERE run_id = {prev:UInt64}) AS o
+        LEFT ANTI JOIN (SELECT serial, flag FROM warranty_flags WHERE run_id = {run:UInt64}) AS n
+          ON n.serial = o.serial AND n.flag = o.flag`,
+      query_params: { run: runId, prev: previousRunId },
+    }),
+  );
+  const changes = await one<{ raised: number; cleared: number }>(
+    client,
+    `SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}`,
+    { run: runId },
+  );
+  await step('prune', () => pruneFlagRuns(client, [runId, previousRunId]));
+  return { units: Number(counts.units), flags: Number(counts.flags), raised: Number(changes.raised), cleared: Number(changes.cleared), timings };
+}
+
+/** Keeps only the flags of the runs still needed (this run and the one it was compared with). */
+async function pruneFlagRuns(client: ClickHouseClient, keep: number[]): Promise<void> {
+  const rows = await (
+    await client.query({
+      query: `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = 'warranty_flags' AND active`,
+      format: 'JSONEachRow',
+    })
+  ).json<{ partition: string }>();
+  for (const { partition } of rows) {
+    if (!keep.includes(Number(partition))) {
+      await client.command({ query: 'ALTER TABLE warranty_flags DROP PARTITION {p:UInt64}', query_params: { p: Number(partition) } });
+    }
+  }
+}

@@ -1,0 +1,35 @@
+import type { ClickHouseClient } from '../../core/clickhouse.ts';
+import type { Catalog } from '../../core/catalog/load.ts';
+import { evaluateUnit, type WarrantyEvaluation } from './evaluate.ts';
+import { loadUnitInputs } from './load-unit.ts';
+
+/** Loads one serial's facts and evaluates it at `at` ('YYYY-MM-DD'); null for a serial never enrolled. */
+export async function evaluateSerial(client: ClickHouseClient, catalog: Catalog, serial: string, at: string): Promise<WarrantyEvaluation | null> {
+  const inputs = await loadUnitInputs(client, serial, at);
+  return inputs ? evaluateUnit(inputs, at, catalog) : null;
+}
+
+export interface CurrentFlag {
+  serial: string;
+  fleet_id: string;
+  flag: string;
+  level: string;
+  value: number;
+  threshold: number;
+  snapshot_date: string;
+}
+
+/** The flags raised by the latest successful evaluation run, for one fleet or (fleet omitted) all fleets. */
+export async function currentFlags(client: ClickHouseClient, options: { fleetId?: string; limit?: number } = {}): Promise<CurrentFlag[]> {
+  const result = await client.query({
+    query: `SELECT serial, fleet_id, flag, level, value, threshold, toString(snapshot_date) AS snapshot_date
+            FROM warranty_flags
+            WHERE run_id = (SELECT maxIf(run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty')
+              AND ({fleet:Nullable(String)} IS NULL OR fleet_id = {fleet:Nullable(String)})
+            ORDER BY fleet_id, serial, flag
+            LIMIT {limit:UInt32}`,
+    query_params: { fleet: options.fleetId ?? null, limit: options.limit ?? 10_000 },
+    format: 'JSONEachRow',
+  });
+  return result.json<CurrentFlag>();
+}
