@@ -7,8 +7,14 @@ import { trailingColumns, trailingWindow } from '../processors/warranty/sql.ts';
 
 type Trailing = Omit<TelemetrySummary, 'latest'>;
 
-/** Rows read again on every refresh because an insert that started before the last refresh may commit after it. */
-const overlapMs = 30_000;
+/**
+ * Rows read again on every refresh, because an insert whose `ingested_at` was taken before the last refresh may have
+ * become visible only after it. Inserts commit within milliseconds; the margin is generous and costs little.
+ */
+const overlapMs = 5_000;
+
+/** Rows parsed between yields to the event loop, so a large refresh never holds up requests for long. */
+const parseSlice = 2_000;
 
 const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
@@ -150,7 +156,15 @@ export class WarrantyIndex {
   }
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
-    return (await this.client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+    // One thread: the refresh is background work and must leave the other cores to requests and ingest.
+    const text = await (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } })).text();
+    const lines = text.split('\n');
+    const rows: T[] = [];
+    for (let i = 0; i < lines.length; i += parseSlice) {
+      for (const line of lines.slice(i, i + parseSlice)) if (line) rows.push(JSON.parse(line) as T);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return rows;
   }
 
   /**

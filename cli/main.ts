@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { apiCommand } from './commands/api.ts';
+import { catalogCommand } from './commands/catalog.ts';
 import { configCommand } from './commands/config.ts';
 import { dashboardsCommand } from './commands/dashboards.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
@@ -17,6 +18,6 @@ const program = new Command('wearwatch')
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const register of [upCommand, migrateCommand, configCommand, ingestCommand, smartctlCommand, forecastCommand, dashboardsCommand, apiCommand, keysCommand, evaluateCommand, simulateCommand, importCommand]) register(program);
+for (const register of [upCommand, migrateCommand, configCommand, ingestCommand, smartctlCommand, forecastCommand, dashboardsCommand, apiCommand, keysCommand, evaluateCommand, catalogCommand, simulateCommand, importCommand]) register(program);
 
 await program.parseAsync(process.argv);

@@ -262,7 +262,7 @@ function newState(spec: DriveSpec, seed: number): DriveState {
 }
 
 /** Share of the rating used: host bytes over TBW for SSDs, average P/E cycles over the P/E rating for TF cards. */
-export function wearOf(state: DriveState): number {
+function wearOf(state: DriveState): number {
   const { spec } = state;
   if (spec.rating <= 0) return 0;
   return spec.model.kind === 'ssd' ? state.host / spec.rating : state.nand / spec.capacity_bytes / spec.rating;

@@ -199,16 +199,16 @@ export function modelTable(models: ModelInfo[]): SafeHtml {
   rating is reached, whichever comes first.</p>
 <h2 id="ssd-heading">SSDs: TBW (terabytes written)</h2>
 <div class="table-wrap"><table aria-labelledby="ssd-heading">
-  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">TBW</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temperature</th></tr></thead>
+  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">TBW</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temp.</th></tr></thead>
   <tbody>${rows('ssd').map(
-    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${m.tbw_tb} TB</td><td class="num">${m.warranty_months / 12} years</td><td>${m.temp_min_c} to ${m.temp_max_c} °C</td></tr>`,
+    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.tbw_tb ?? 0).toLocaleString('en-US')} TB</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
   )}</tbody>
 </table></div>
 <h2 id="tf-heading">TF (microSD) cards: P/E cycles</h2>
 <div class="table-wrap"><table aria-labelledby="tf-heading">
-  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">P/E cycles</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temperature</th></tr></thead>
+  <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">P/E cycles</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temp.</th></tr></thead>
   <tbody>${rows('tf').map(
-    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.pe_cycles ?? 0).toLocaleString('en-US')}</td><td class="num">${m.warranty_months / 12} years</td><td>${m.temp_min_c} to ${m.temp_max_c} °C</td></tr>`,
+    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.pe_cycles ?? 0).toLocaleString('en-US')}</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
   )}</tbody>
 </table></div>
 ${models.length === 0 ? notice('warn', 'The product catalog has not been loaded yet.') : ''}`;

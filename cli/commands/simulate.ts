@@ -28,7 +28,7 @@ interface SimulateOptions {
   batchSize: number;
 }
 
-export const integer = (min: number, max: number) => (value: string) => {
+const integer = (min: number, max: number) => (value: string) => {
   const parsed = Number(value);
   if (!/^-?\d+$/.test(value.trim()) || parsed < min || parsed > max) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
   return parsed;

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { KeyStore } from '../../api/keys.ts';
 import { startApi } from '../../api/start.ts';
 import { startIngest } from '../../ingest/index.ts';
 import { startProcessors } from '../../processors/index.ts';
@@ -30,7 +31,10 @@ export function upCommand(program: Command): void {
             const demo = await runDemo(system, { afterIngest: () => scheduler.runNow() });
             if (demo) {
               const lookups = demo.exampleSerials.map((serial) => `${base}/?serial=${serial}`).join('  ');
+              // The staff pages need a key, and with embedded ClickHouse `wearwatch keys` cannot run beside `up`.
+              const { key } = await new KeyStore(system.clickhouse!.client).create({ name: 'demo (up --demo)', role: 'admin' });
               progress(`demo ready — open ${base}/ (warranty lookup, e.g. ${lookups})  ${base}/analytics  ${base}/models  ${base}/rma  ${base}/docs  ${base}/healthz`);
+              progress(`demo admin API key for the staff pages and API (revoke with DELETE /v1/admin/keys): ${key}`);
             }
           }
         } catch (error) {

@@ -16,6 +16,14 @@ export interface BulkSql {
   params: Record<string, unknown>;
 }
 
+/**
+ * join_use_nulls: a unit without telemetry or RMA history gets NULLs, not zeros that would read as real values.
+ * Short-circuit evaluation is off: with it, an expression shared by several multiIf/if branches across stages is
+ * re-evaluated once per branch mask, which cost ten times the whole evaluation. Every branch is therefore written to
+ * be safe on any row (clamped makeDate32 arguments, accurateCastOrNull for day counts).
+ */
+const settings = `join_use_nulls = 1, short_circuit_function_evaluation = 'disable', max_insert_threads = 2`;
+
 /** `(SELECT *, <columns> FROM <source>)`: one stage of the rules. */
 const stage = (source: string, columns: string) => `(SELECT *, ${columns}\nFROM ${source})`;
 
@@ -51,7 +59,8 @@ function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, 
   );
   const s4 = stage(
     s3,
-    `toMonday(makeDate32(assumeNotNull(least(greatest(sf_year, 1970), 2200)), 1, 4)) + 7 * (coalesce(sf_week, 1) - 1) AS sf_monday,
+    `assumeNotNull(least(greatest(sf_year, 1970), 2200)) AS sf_year_clamped,
+     toMonday(makeDate32(sf_year_clamped, 1, 4)) + 7 * (least(greatest(coalesce(sf_week, 1), 1), 54) - 1) AS sf_monday,
      least(greatest(coalesce(sf_month, 1), 1), 12) AS sf_month_clamped`,
   );
   return stage(
@@ -60,8 +69,8 @@ function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, 
        sf_fmt = 0 OR NOT (sf_year BETWEEN 1970 AND 2200), NULL,
        sf_week IS NOT NULL, if(sf_week BETWEEN 1 AND 53 AND toISOYear(sf_monday) = sf_year, sf_monday, NULL),
        sf_month BETWEEN 1 AND 12
-         AND sf_day BETWEEN 1 AND toDayOfMonth(toLastDayOfMonth(makeDate32(assumeNotNull(sf_year), sf_month_clamped, 1))),
-         makeDate32(assumeNotNull(sf_year), sf_month_clamped, assumeNotNull(least(greatest(sf_day, 1), 31))),
+         AND sf_day BETWEEN 1 AND toDayOfMonth(toLastDayOfMonth(makeDate32(sf_year_clamped, sf_month_clamped, 1))),
+         makeDate32(sf_year_clamped, sf_month_clamped, assumeNotNull(least(greatest(sf_day, 1), 31))),
        NULL) AS manufactured`,
   );
 }
@@ -122,7 +131,7 @@ FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
 LEFT JOIN ${withOwnCoverage(catalog, params, drivesWithModel('WHERE serial IN (SELECT node FROM chain)'))} AS own ON own.serial = c.node
 GROUP BY c.unit
-SETTINGS join_use_nulls = 1`;
+SETTINGS ${settings}`;
   return { query, params };
 }
 
@@ -212,7 +221,8 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
   );
   const s4 = stage(
     s3,
-    `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays}, toDate32(l_at) + toInt32(days_to_limit), NULL) AS projected,
+    `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays},
+        toDate32(l_at) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
      st.1 AS status,
      st.2 AS status_reason,
      toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask
@@ -259,7 +269,7 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
 FROM ${s4}`;
   const query = `INSERT INTO warranty_status (${snapshotColumns})
 ${final}
-SETTINGS join_use_nulls = 1`;
+SETTINGS ${settings}`;
   return { query, params };
 }
 

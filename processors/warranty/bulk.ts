@@ -63,16 +63,18 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
   progress(`evaluated ${counts.units} unit(s), ${counts.flags} flag(s) raised; comparing with the previous run`);
   await step('flag_changes', () =>
     client.command({
+      // One aggregation over both runs' flags instead of two anti-joins: per (serial, flag), compare the levels.
       query: `INSERT INTO warranty_flag_events (run_id, serial, fleet_id, flag, level, action, at, value, threshold)
-        SELECT {run:UInt64}, n.serial, n.fleet_id, n.flag, n.level, 'raised', now64(3), n.value, n.threshold
-        FROM (SELECT serial, fleet_id, flag, level, value, threshold FROM warranty_flags WHERE run_id = {run:UInt64}) AS n
-        LEFT ANTI JOIN (SELECT serial, flag, level FROM warranty_flags WHERE run_id = {prev:UInt64}) AS o
-          ON o.serial = n.serial AND o.flag = n.flag AND o.level = n.level
-        UNION ALL
-        SELECT {run:UInt64}, o.serial, o.fleet_id, o.flag, o.level, 'cleared', now64(3), NULL, NULL
-        FROM (SELECT serial, fleet_id, flag, level FROM warranty_flags WHERE run_id = {prev:UInt64}) AS o
-        LEFT ANTI JOIN (SELECT serial, flag FROM warranty_flags WHERE run_id = {run:UInt64}) AS n
-          ON n.serial = o.serial AND n.flag = o.flag`,
+        SELECT {run:UInt64}, serial, fleet, flag, if(now_level != '', now_level, was_level), if(now_level != '', 'raised', 'cleared'),
+               now64(3), if(now_level != '', value, NULL), if(now_level != '', threshold, NULL)
+        FROM (
+          SELECT serial, flag,
+            anyIf(level, run_id = {run:UInt64}) AS now_level, anyIf(level, run_id = {prev:UInt64}) AS was_level,
+            argMax(fleet_id, run_id) AS fleet, anyIf(value, run_id = {run:UInt64}) AS value, anyIf(threshold, run_id = {run:UInt64}) AS threshold
+          FROM warranty_flags WHERE run_id IN ({run:UInt64}, {prev:UInt64})
+          GROUP BY serial, flag
+        )
+        WHERE now_level != was_level`,
       query_params: { run: runId, prev: previousRunId },
     }),
   );

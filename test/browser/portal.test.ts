@@ -108,7 +108,7 @@ describe('customer portal in Chromium', () => {
     await page.goto(`${base}/models`);
     await expectAccessibleOnPhone(page);
     const ssd = page.getByRole('table', { name: /SSDs/ });
-    expect(await ssd.getByRole('row', { name: /WW-NV4-2T/ }).innerText()).toContain('1200 TB');
+    expect(await ssd.getByRole('row', { name: /WW-NV4-2T/ }).innerText()).toContain('1,200 TB');
     const tf = page.getByRole('table', { name: /TF/ });
     expect(await tf.getByRole('row', { name: /WW-TF-END-256/ }).innerText()).toContain('10,000');
     expect(await page.locator('tbody tr').count()).toBe(11);

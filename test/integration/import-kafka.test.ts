@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { telemetryMessage, rmaEvent } from '../../core/contracts/index.ts';
+import { readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
+import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smartctl.ts';
+import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
+import { ContractProducer } from '../../simulator/producer.ts';
+import { projectRoot, runCli } from '../support/cli.ts';
+import { smartctlFixtures } from '../support/ingest.ts';
+import { testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
+
+const kafka = testKafka();
+const consumers: { disconnect(): Promise<void> }[] = [];
+afterAll(async () => Promise.all(consumers.map((c) => c.disconnect())));
+
+/** Reads `count` messages from the start of `topic`. */
+async function consume(topic: string, count: number): Promise<{ key: string; value: unknown }[]> {
+  const consumer = kafka.consumer({ groupId: `import-test-${randomUUID()}` });
+  consumers.push(consumer);
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const messages: { key: string; value: unknown }[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages on ${topic}`)), 30_000);
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        messages.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
+        if (messages.length >= count) {
+          clearTimeout(timer);
+          resolve();
+        }
+      },
+    });
+  });
+  return messages;
+}
+
+describe('importers into Kafka', () => {
+  it('sends usable smartctl documents as raw telemetry keyed by serial, which ingest can normalise', async () => {
+    const telemetry = await uniqueTopic(kafka, 'import.smartctl');
+    const producer = new ContractProducer(kafka, { topics: { telemetry } });
+    await producer.connect();
+    const files = await listSmartctlFiles([smartctlFixtures]);
+    const results = await Promise.all(files.map((file) => readSmartctlFile(file, { fleet_id: 'lab-7' })));
+    for (const result of results) if (result.ok) await producer.add({ topic: 'telemetry', key: result.serial, value: result.message });
+    await producer.disconnect();
+    const usable = results.filter((r) => r.ok);
+    expect(usable.length).toBeGreaterThanOrEqual(4);
+    expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason)).join('\n')).toMatch(/rotating disk/);
+
+    const messages = await consume(telemetry, usable.length);
+    expect(messages.map((m) => m.key).sort()).toEqual(usable.map((r) => (r.ok ? r.serial : '')).sort());
+    for (const { key, value } of messages) {
+      const parsed = telemetryMessage.parse(value);
+      expect(parsed.schema).toBe('wearwatch.telemetry.smartctl.v1');
+      if (parsed.schema !== 'wearwatch.telemetry.smartctl.v1') continue;
+      expect(parsed.fleet_id).toBe('lab-7');
+      const normalized = normalizeSmartctl(parsed.smartctl, { fleet_id: parsed.fleet_id, collected_at: parsed.collected_at });
+      expect(normalized.ok && normalized.sample.serial).toBe(key);
+    }
+  });
+
+  it('sends Backblaze rows as telemetry and failures as RMA requests', async () => {
+    const telemetry = await uniqueTopic(kafka, 'import.bb.telemetry');
+    const rma = await uniqueTopic(kafka, 'import.bb.rma');
+    const producer = new ContractProducer(kafka, { topics: { telemetry, rma } });
+    await producer.connect();
+    const file = join(projectRoot, 'test', 'fixtures', 'backblaze', '2024-06-drive-stats-sample.csv');
+    for await (const record of readBackblazeCsv(file, { fleet_id: 'bb', rma: true })) {
+      if (record.kind !== 'sample') continue;
+      await producer.add({ topic: 'telemetry', key: record.sample.serial, value: record.sample });
+      if (record.rma) await producer.add({ topic: 'rma', key: record.rma.serial, value: record.rma });
+    }
+    await producer.disconnect();
+    const samples = await consume(telemetry, 12);
+    expect(new Set(samples.map((m) => m.key))).toEqual(new Set(['ZA1FLE1P', '8HJ5Y7KH', 'ZLW18P9K', '7QT032NR']));
+    for (const { value } of samples) expect(telemetryMessage.safeParse(value).success).toBe(true);
+    const [claim] = await consume(rma, 1);
+    expect(rmaEvent.parse(claim!.value)).toMatchObject({ serial: 'ZLW18P9K', event_type: 'requested', reasons: ['drive_failed'] });
+  });
+
+  it('the import command checks files without sending on --dry-run and exits 1 when some are unusable', () => {
+    const env = { KAFKA_BROKERS: testBrokers().join(',') };
+    const smartctl = runCli(['import', 'smartctl', smartctlFixtures, '--fleet', 'lab', '--dry-run'], env);
+    expect(smartctl.status).toBe(1);
+    expect(smartctl.stderr).toMatch(/unusable: .*smart-ata\.json: .*rotating disk/);
+    expect(smartctl.stderr).toMatch(/9 file\(s\): 5 usable \(dry run, nothing sent\), 4 unusable/);
+    const noFleet = runCli(['import', 'smartctl', smartctlFixtures, '--fleet', 'bad fleet!'], env);
+    expect(noFleet.status).not.toBe(0);
+    expect(noFleet.stderr).toMatch(/--fleet <id>.*letters, digits, dot, dash or underscore only/);
+    const bb = runCli(['import', 'backblaze', join(projectRoot, 'test', 'fixtures', 'backblaze', '2024-06-drive-stats-sample.csv'), '--dry-run'], env);
+    expect(bb.status).toBe(1);
+    expect(bb.stderr).toMatch(/14 row\(s\): 12 telemetry samples usable .*\(1 failures\), 2 rejected/);
+  });
+
+  it('names the fix when no Kafka answers', () => {
+    const result = runCli(['import', 'smartctl', smartctlFixtures, '--fleet', 'lab'], { KAFKA_BROKERS: '', KAFKA_PORT: '1' }, 60_000);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/no Kafka broker answers at 127\.0\.0\.1:1/);
+    expect(result.stderr).toMatch(/fix: start `wearwatch up` first/);
+  });
+});
