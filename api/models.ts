@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Catalog } from '../core/catalog/load.ts';
+import { modelRecord, type Catalog } from '../core/catalog/load.ts';
 
 export const modelInfo = z
   .object({
@@ -24,18 +24,6 @@ export type ModelInfo = z.output<typeof modelInfo>;
  */
 export function modelTable(catalog: Catalog): ModelInfo[] {
   return catalog.models
-    .map((m) => ({
-      model: m.model,
-      product_line: m.product_line,
-      product_line_name: catalog.product_lines[m.product_line]?.name ?? m.product_line,
-      kind: m.kind,
-      capacity_gb: m.capacity_gb,
-      tbw_tb: m.tbw_tb ?? null,
-      pe_cycles: m.pe_cycles ?? null,
-      warranty_months: m.warranty_months,
-      temp_min_c: m.temp_min_c,
-      temp_max_c: m.temp_max_c,
-      catalog_version: catalog.version,
-    }))
+    .map((m) => ({ ...modelRecord(catalog, m), product_line_name: catalog.product_lines[m.product_line]?.name ?? m.product_line }))
     .sort((a, b) => a.kind.localeCompare(b.kind) || a.product_line.localeCompare(b.product_line) || a.capacity_gb - b.capacity_gb || a.model.localeCompare(b.model));
 }

@@ -4,7 +4,7 @@ import { WearwatchError } from '../core/errors.ts';
 import type { ComponentHealth } from '../core/health.ts';
 import { ensureTopics } from '../core/kafka.ts';
 import { dlqTopic, topics } from '../core/topics.ts';
-import { decodeEnrollment, decodeRma, decodeTelemetry } from './messages.ts';
+import { decodeEnrollment, decodeRma, decodeTelemetry, driveColumns, rmaColumns, telemetryColumns } from './messages.ts';
 import { IngestMetrics } from './metrics.ts';
 import { TopicConsumer, type TopicPipeline } from './topic-consumer.ts';
 
@@ -32,9 +32,9 @@ export interface IngestService {
 export function pipelines(options: IngestOptions = {}): TopicPipeline[] {
   const topic = (family: TopicFamily) => options.topics?.[family] ?? topics[family];
   const all: TopicPipeline[] = [
-    { family: 'telemetry', topic: topic('telemetry'), table: 'telemetry', decode: decodeTelemetry },
-    { family: 'enrollment', topic: topic('enrollment'), table: 'drives', decode: decodeEnrollment },
-    { family: 'rma', topic: topic('rma'), table: 'rma_events', decode: decodeRma },
+    { family: 'telemetry', topic: topic('telemetry'), table: 'telemetry', columns: telemetryColumns, decode: decodeTelemetry },
+    { family: 'enrollment', topic: topic('enrollment'), table: 'drives', columns: driveColumns, decode: decodeEnrollment },
+    { family: 'rma', topic: topic('rma'), table: 'rma_events', columns: rmaColumns, decode: decodeRma },
   ];
   return options.families ? all.filter((p) => options.families!.includes(p.family)) : all;
 }

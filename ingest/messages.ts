@@ -16,6 +16,13 @@ export type DriveRow = Omit<Enrollment, 'schema' | 'purchase_date' | 'proof_of_p
 };
 export type RmaRow = Omit<RmaEvent, 'schema' | 'replacement_serial' | 'details'> & { replacement_serial: string | null; details: string };
 
+/** A contract's fields less `schema`: the table columns its rows fill, in the order rows are written. */
+const columnsOf = (contract: { shape: Record<string, unknown> }): readonly string[] => Object.keys(contract.shape).filter((k) => k !== 'schema');
+
+export const telemetryColumns = columnsOf(telemetrySample);
+export const driveColumns = columnsOf(enrollment);
+export const rmaColumns = columnsOf(rmaEvent);
+
 const MAX_ISSUES = 3;
 
 /** "field.path: message" for the first few zod issues, so a DLQ reason names what is wrong and where. */

@@ -12,6 +12,8 @@ export interface TopicPipeline {
   family: 'telemetry' | 'enrollment' | 'rma';
   topic: string;
   table: string;
+  /** The columns rows fill, in write order; a column a row leaves out is written as NULL (or its default). */
+  columns: readonly string[];
   decode(value: Buffer | null): Decoded<object>;
 }
 
@@ -111,9 +113,15 @@ export class TopicConsumer {
     for (const r of rejected) this.log.debug({ partition, offset: r.message.offset, reason: r.reason }, 'dead-lettered');
   }
 
+  /**
+   * Rows go as positional arrays (JSONCompactEachRow): ClickHouse parses them several times faster than keyed objects
+   * (JSONEachRow), and the insert is where ingest spends most of its time.
+   */
   private async writeRows(rows: object[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.deps.client.insert({ table: this.pipeline.table, values: rows, format: 'JSONEachRow' });
+    const { table, columns } = this.pipeline;
+    const values = rows.map((row) => columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
+    await this.deps.client.insert({ table, values, columns: columns as [string, ...string[]], format: 'JSONCompactEachRow' });
   }
 
   private async sendToDlq(rejected: Rejection[]): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { serial } from '../../core/contracts/common.ts';
-import { inspectionFindings, rmaEvent, type InspectionFinding, type RmaEvent, type RmaEventType } from '../../core/contracts/rma.ts';
+import { inspectionFindings, rmaEvent, rmaEventTypes, type InspectionFinding, type RmaEvent, type RmaEventType } from '../../core/contracts/rma.ts';
 import { rules } from '../../processors/warranty/rules.ts';
 import { ApiError, notFound } from '../errors.ts';
 import type { WarrantyService } from '../warranty.ts';
@@ -27,6 +27,18 @@ export type RmaRequest = z.output<typeof rmaRequest>;
 
 export const reasonInfo = z.object({ code: z.string(), rule: z.string(), clause: z.string().nullable() });
 export type ReasonInfo = z.output<typeof reasonInfo>;
+
+/** Where an RMA stands: the fields the customer's status, the desk's queue and the desk's case view share. */
+export const rmaStanding = z.object({
+  rma_number: z.string(),
+  serial: z.string(),
+  state: z.enum(rmaEventTypes),
+  opened_at: z.string(),
+  updated_at: z.string(),
+});
+
+/** The standing with what may happen next and why the RMA stands where it does. */
+export const rmaProgress = rmaStanding.extend({ next_steps: z.array(z.enum(rmaEventTypes)), reasons: z.array(reasonInfo) });
 
 /** Reasons the RMA workflow adds to the warranty rules' own codes. */
 const workflowReasons: Record<string, string> = {

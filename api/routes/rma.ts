@@ -5,7 +5,7 @@ import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
 import { publicRoute } from '../rate-limit.ts';
 import { rmaServiceFor, shippingInstructions, shippingInstructionsSchema } from '../rma/wiring.ts';
-import { reasonInfo, rmaRequest } from '../rma/service.ts';
+import { reasonInfo, rmaProgress, rmaRequest } from '../rma/service.ts';
 
 const rmaDecision = z
   .object({
@@ -18,15 +18,8 @@ const rmaDecision = z
   })
   .meta({ id: 'RmaDecision' });
 
-const rmaStatus = z
-  .object({
-    rma_number: z.string(),
-    serial: z.string(),
-    state: z.enum(rmaEventTypes),
-    opened_at: z.string(),
-    updated_at: z.string(),
-    next_steps: z.array(z.enum(rmaEventTypes)),
-    reasons: z.array(reasonInfo),
+const rmaStatus = rmaProgress
+  .extend({
     events: z.array(
       z.object({
         type: z.enum(rmaEventTypes),

@@ -5,27 +5,13 @@ import { apiKeySecurity, requireRole } from '../auth.ts';
 import { apiTopics, type ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
 import { RmaStore } from '../rma/store.ts';
-import { reasonInfo, supportStep } from '../rma/service.ts';
+import { rmaProgress, rmaStanding, supportStep } from '../rma/service.ts';
 import { rmaServiceFor } from '../rma/wiring.ts';
 
-const queueItem = z.object({
-  rma_number: z.string(),
-  serial: z.string(),
-  state: z.enum(rmaEventTypes),
-  opened_at: z.string(),
-  updated_at: z.string(),
-  events: z.number(),
-});
+const queueItem = rmaStanding.extend({ events: z.number() });
 
-const supportView = z
-  .object({
-    rma_number: z.string(),
-    serial: z.string(),
-    state: z.enum(rmaEventTypes),
-    opened_at: z.string(),
-    updated_at: z.string(),
-    next_steps: z.array(z.enum(rmaEventTypes)),
-    reasons: z.array(reasonInfo),
+const supportView = rmaProgress
+  .extend({
     history: z.array(
       z.object({
         event_id: z.string(),

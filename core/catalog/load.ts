@@ -120,6 +120,22 @@ export function decodeSerial(catalog: Catalog, serial: string, productLine: stri
   return decodeManufactureDate(serial, entry.name, entry.format);
 }
 
+/** A model as published and stored: absent ratings are explicit nulls, and the catalog version travels with it. */
+export function modelRecord(catalog: Catalog, m: CatalogModel) {
+  return {
+    model: m.model,
+    product_line: m.product_line,
+    kind: m.kind,
+    capacity_gb: m.capacity_gb,
+    tbw_tb: m.tbw_tb ?? null,
+    pe_cycles: m.pe_cycles ?? null,
+    warranty_months: m.warranty_months,
+    temp_min_c: m.temp_min_c,
+    temp_max_c: m.temp_max_c,
+    catalog_version: catalog.version,
+  };
+}
+
 /** Writes every model into catalog_models; the newest load of a model wins (ReplacingMergeTree on loaded_at). */
 export async function writeCatalog(client: ClickHouseClient, catalog: Catalog): Promise<number> {
   const loadedAt = Date.now();
@@ -127,17 +143,8 @@ export async function writeCatalog(client: ClickHouseClient, catalog: Catalog): 
     table: 'catalog_models',
     format: 'JSONEachRow',
     values: catalog.models.map((m) => ({
-      model: m.model,
-      product_line: m.product_line,
-      kind: m.kind,
-      capacity_gb: m.capacity_gb,
-      tbw_tb: m.tbw_tb ?? null,
-      pe_cycles: m.pe_cycles ?? null,
-      warranty_months: m.warranty_months,
-      temp_min_c: m.temp_min_c,
-      temp_max_c: m.temp_max_c,
+      ...modelRecord(catalog, m),
       serial_format: catalog.formats.get(m.product_line)!.name,
-      catalog_version: catalog.version,
       loaded_at: loadedAt,
     })),
   });

@@ -4,21 +4,22 @@ import { instant, serial } from './common.ts';
 export const rmaEventTypes = ['requested', 'authorised', 'received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
 export type RmaEventType = (typeof rmaEventTypes)[number];
 
-/**
- * Inspection findings. The first five are exclusions of policy clause III that void a claim; `temperature_excursion`
- * raises a review flag only (DESIGN.md), and `defect_confirmed` is the finding that makes a claim serviceable.
- */
-export const inspectionFindings = [
+/** Inspection findings that void a claim: the exclusions of policy clause III, in the order results list them. */
+export const exclusionFindings = [
   'physical_damage',
   'liquid_damage',
   'tampered_label',
   'unauthorised_modification',
   'unofficial_accessory',
   'unintended_use',
-  'temperature_excursion',
-  'defect_confirmed',
-  'no_fault_found',
 ] as const;
+export type ExclusionFinding = (typeof exclusionFindings)[number];
+
+/**
+ * Every inspection finding: the exclusions, `temperature_excursion` (a review flag only, never voids by itself),
+ * `defect_confirmed` (the finding that makes a claim serviceable) and `no_fault_found`.
+ */
+export const inspectionFindings = [...exclusionFindings, 'temperature_excursion', 'defect_confirmed', 'no_fault_found'] as const;
 export type InspectionFinding = (typeof inspectionFindings)[number];
 
 export const rmaNumber = z.string().regex(/^RMA-[0-9A-Z]{4,20}$/, 'RMA-followed by 4 to 20 capital letters or digits');

@@ -1,4 +1,4 @@
-import type { InspectionFinding } from '../../core/contracts/rma.ts';
+import { exclusionFindings } from '../../core/contracts/rma.ts';
 
 /**
  * Every warranty rule, by reason code, with the policy clause it comes from (shared policy text, sections I-V) and the
@@ -31,16 +31,9 @@ export const rules = {
 
 export type ReasonCode = keyof typeof rules;
 
-/** Inspection findings that void a claim (clause III), in the order results list them. */
-export const exclusionFindings = [
-  'physical_damage',
-  'liquid_damage',
-  'tampered_label',
-  'unauthorised_modification',
-  'unofficial_accessory',
-  'unintended_use',
-] as const satisfies readonly (InspectionFinding & ReasonCode)[];
-export type ExclusionFinding = (typeof exclusionFindings)[number];
+export { exclusionFindings, type ExclusionFinding } from '../../core/contracts/rma.ts';
+// Every exclusion found at inspection is also a reason code of its own.
+exclusionFindings satisfies readonly ReasonCode[];
 
 /**
  * Order in which failing claim rules are listed; bit i of warranty_status.failing_mask is rule i (the migration's ALIAS

@@ -1,19 +1,16 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifacts, launchChromium } from '../support/browser.ts';
 import { openTestApi, type TestApi } from '../support/api.ts';
-import { projectRoot } from '../support/cli.ts';
 import { fleetPlan, serialOf, writeClaimHistory, writeFleet } from '../integration/analytics-fleet.ts';
 
-const artifacts = join(projectRoot, 'test', 'artifacts');
 let api: TestApi;
 let base: string;
 let browser: Browser;
 let keys: Record<'quality' | 'support' | 'manager', string>;
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   api = await openTestApi();
   await writeFleet(api.clickhouse);
   await writeClaimHistory(api.clickhouse, { units: 3000, seed: 11, start: '2023-06-01', end: '2025-04-01' });
@@ -30,10 +27,7 @@ beforeAll(async () => {
     (await api.auth({ name: role, role, fleet_ids })).authorization.slice('Bearer '.length);
   keys = { quality: await bare('quality'), support: await bare('support'), manager: await bare('fleet_manager', [fleetPlan.fleet]) };
   base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -1,11 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifacts, launchChromium } from '../support/browser.ts';
 import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
-import { projectRoot } from '../support/cli.ts';
 
-const artifacts = join(projectRoot, 'test', 'artifacts');
 const phone = { width: 390, height: 844 };
 let api: TestApi;
 let browser: Browser;
@@ -13,7 +11,6 @@ let base: string;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
 
 beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
   api = await openTestApi();
   await seedDrives(api.clickhouse, [
     { serial: 'NV2520P00001', model: 'WW-NV4-2T', fleet_id: 'fleet-p' },
@@ -24,10 +21,7 @@ beforeAll(async () => {
     { serial: 'NV2520P00001', fleet_id: 'fleet-p', model: 'WW-NV4-2T', collected_at: daysAgo(0), host_bytes_written: 360e12 },
   ]);
   base = await api.app.listen({ host: '127.0.0.1', port: 0 });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
