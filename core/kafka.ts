@@ -12,6 +12,10 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+// kafkajs warns on every producer that its default partitioner changed in 2.0. We want that default: it hashes keys
+// with murmur2 like the Java client, so a serial lands on the same partition whoever produced it.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
 /** The one Kafka factory: kafkajs with its log routed to our logger. */
 export function createKafka(
   config: Pick<Config, 'KAFKA_CLIENT_ID'>,

@@ -1,4 +1,5 @@
 import type { Catalog } from '../../core/catalog/load.ts';
+import { alertEvent, alertFlags } from '../../core/contracts/alert.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
 import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
 
@@ -194,25 +195,26 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
      if(is_ssd, hbw_n, pe_n) AS first_n,
      if(is_ssd, hbw_first, pe_first) AS first_value,
      toUnixTimestamp64Milli(l_at) - if(is_ssd, hbw_first_ms, pe_first_ms) AS span_ms,
-     arrayFilter(x -> x IS NOT NULL, [temp_min, temp_max, l_temp]) AS temps`,
+     -- least / greatest skip NULLs (NULL only when every reading is missing): no per-row array needed.
+     least(temp_min, temp_max, l_temp) AS obs_min,
+     greatest(temp_min, temp_max, l_temp) AS obs_max`,
   );
   const s2 = stage(
     s1,
     `w_used / w_limit * 100 AS w_pct,
      w_used >= w_limit AS w_reached,
      if(coalesce(first_n, 0) > 0 AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate,
-     if(length(temps) > 0, arrayMin(temps), NULL) AS obs_min,
-     if(length(temps) > 0, arrayMax(temps), NULL) AS obs_max,
      if(end_excl IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, end_excl)))) AS days_left`,
   );
   const s3 = stage(
     s2,
     `floor((w_limit - w_used) / rate) AS days_to_limit,
-     model_known AND length(temps) > 0 AND (obs_min < temp_min_c OR obs_max > temp_max_c) AS temp_out,
+     model_known AND obs_min IS NOT NULL AND (obs_min < temp_min_c OR obs_max > temp_max_c) AS temp_out,
      multiIf(
        NOT model_known, ('undetermined', 'model_unknown'),
        cov_start IS NULL, ('undetermined', 'start_undeterminable'),
-       excl_mask != 0, ('void', arrayFirst((code, b) -> bitTest(excl_mask, b), {failing_order:Array(String)}, range(${failingRuleOrder.length}))),
+       -- x XOR (x - 1) keeps the bits up to the lowest set one: its bit count is the 1-based position of the first exclusion.
+       excl_mask != 0, ('void', {failing_order:Array(String)}[bitCount(bitXor(excl_mask, excl_mask - 1))]),
        was_replaced, ('replaced', 'unit_replaced'),
        {at:Date32} < cov_start, ('not_started', 'not_started'),
        w_reached, if(is_ssd, ('expired_tbw', 'tbw_reached'), ('expired_pe', 'pe_reached')),
@@ -267,9 +269,10 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
   {run_id:UInt64} AS run_id,
   now64(3) AS evaluated_at
 FROM ${s4}`;
+  // A run yields one row per serial, so the insert-time deduplication of ReplacingMergeTree would only cost a pass.
   const query = `INSERT INTO warranty_status (${snapshotColumns})
 ${final}
-SETTINGS ${settings}`;
+SETTINGS ${settings}, optimize_on_insert = 0`;
   return { query, params };
 }
 
@@ -304,4 +307,33 @@ ARRAY JOIN arrayFilter(f -> f.1 != '', [
     query,
     params: { at, catalog_version: catalogVersion, run_id: runId, warn: t.warnPct, critical: t.criticalPct, ending: t.endingDays },
   };
+}
+
+/**
+ * Records in warranty_flag_events the flags raised (new, or at another level) or cleared between the previous run and
+ * this one. Most units keep their flags from one run to the next, so a cheap per-serial signature of (flag, level)
+ * bits first finds the serials whose flags differ at all; only their rows are compared flag by flag.
+ */
+export function flagChangesSql(runId: number, previousRunId: number): BulkSql {
+  const levels = alertEvent.shape.level.options;
+  // One bit per (flag, level) pair, unknown names included (index 0): the pairs must fit a UInt64.
+  if ((alertFlags.length + 1) * levels.length > 64) throw new Error('too many alert flags and levels for the flag-change signature');
+  const signature = `bitShiftLeft(toUInt64(1), indexOf({flags:Array(String)}, flag) * ${levels.length} + indexOf({levels:Array(String)}, level))`;
+  const query = `
+INSERT INTO warranty_flag_events (run_id, serial, fleet_id, flag, level, action, at, value, threshold)
+SELECT {run:UInt64}, serial, fleet, flag, if(now_level != '', now_level, was_level), if(now_level != '', 'raised', 'cleared'),
+       now64(3), if(now_level != '', value, NULL), if(now_level != '', threshold, NULL)
+FROM (
+  SELECT serial, flag,
+    anyIf(level, run_id = {run:UInt64}) AS now_level, anyIf(level, run_id = {prev:UInt64}) AS was_level,
+    argMax(fleet_id, run_id) AS fleet, anyIf(value, run_id = {run:UInt64}) AS value, anyIf(threshold, run_id = {run:UInt64}) AS threshold
+  FROM warranty_flags
+  WHERE run_id IN ({run:UInt64}, {prev:UInt64}) AND serial IN (
+    SELECT serial FROM warranty_flags WHERE run_id IN ({run:UInt64}, {prev:UInt64})
+    GROUP BY serial
+    HAVING groupBitOrIf(${signature}, run_id = {run:UInt64}) != groupBitOrIf(${signature}, run_id = {prev:UInt64}))
+  GROUP BY serial, flag
+)
+WHERE now_level != was_level`;
+  return { query, params: { run: runId, prev: previousRunId, flags: [...alertFlags], levels: [...levels] } };
 }

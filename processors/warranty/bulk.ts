@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { writeCatalog, type Catalog } from '../../core/catalog/load.ts';
-import { flagsSql, lineageSql, snapshotSql, type BulkSql, type Thresholds } from './bulk-sql.ts';
+import { flagChangesSql, flagsSql, lineageSql, snapshotSql, type BulkSql, type Thresholds } from './bulk-sql.ts';
 
 export interface BulkRunOptions {
   /** Evaluation date 'YYYY-MM-DD'. */
@@ -61,23 +61,7 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
     ),
   );
   progress(`evaluated ${counts.units} unit(s), ${counts.flags} flag(s) raised; comparing with the previous run`);
-  await step('flag_changes', () =>
-    client.command({
-      // One aggregation over both runs' flags instead of two anti-joins: per (serial, flag), compare the levels.
-      query: `INSERT INTO warranty_flag_events (run_id, serial, fleet_id, flag, level, action, at, value, threshold)
-        SELECT {run:UInt64}, serial, fleet, flag, if(now_level != '', now_level, was_level), if(now_level != '', 'raised', 'cleared'),
-               now64(3), if(now_level != '', value, NULL), if(now_level != '', threshold, NULL)
-        FROM (
-          SELECT serial, flag,
-            anyIf(level, run_id = {run:UInt64}) AS now_level, anyIf(level, run_id = {prev:UInt64}) AS was_level,
-            argMax(fleet_id, run_id) AS fleet, anyIf(value, run_id = {run:UInt64}) AS value, anyIf(threshold, run_id = {run:UInt64}) AS threshold
-          FROM warranty_flags WHERE run_id IN ({run:UInt64}, {prev:UInt64})
-          GROUP BY serial, flag
-        )
-        WHERE now_level != was_level`,
-      query_params: { run: runId, prev: previousRunId },
-    }),
-  );
+  await step('flag_changes', () => run(client, flagChangesSql(runId, previousRunId)));
   const changes = await one<{ raised: number; cleared: number }>(
     client,
     `SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}`,
