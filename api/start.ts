@@ -21,7 +21,7 @@ export async function startApi(system: System, options: Pick<ApiDependencies, 'i
     logger,
     health: system.health,
     clickhouse: system.clickhouse,
-    catalog: loadCatalog(),
+    catalog: loadCatalog(config.WEARWATCH_CATALOG),
     producer,
     ...options,
   });
