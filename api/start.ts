@@ -3,6 +3,7 @@ import { loadCatalog } from '../core/catalog/load.ts';
 import { WearwatchError } from '../core/errors.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { buildServer } from './server.ts';
+import { prioritizeEventLoop } from './thread-priority.ts';
 
 /**
  * Serves the HTTP API from a started System (ClickHouse and Kafka up): connects its producer, builds the app, listens,
@@ -26,6 +27,11 @@ export async function startApi(system: System, options: Pick<ApiDependencies, 'i
     ...options,
   });
   system.onStop({ name: 'http api', stop: () => app.close() });
+  if (system.clickhouse.mode === 'embedded') {
+    // Embedded chDB merges and queries in this process; requests must not wait behind them for a core.
+    const stop = prioritizeEventLoop((error) => logger.warn({ err: error }, 'could not lower the priority of background threads'));
+    system.onStop({ name: 'thread priorities', stop: async () => stop() });
+  }
   await app.listen({ host: config.WEARWATCH_HOST, port: config.WEARWATCH_PORT });
   return `http://${config.WEARWATCH_HOST}:${config.WEARWATCH_PORT}`;
 }

@@ -169,9 +169,10 @@ export class WarrantyIndex {
 
   /**
    * Refreshes now and then every `intervalMs` until the returned stop function is called; a refresh still running
-   * when the next is due is not overlapped. Failures are logged and retried at the next interval.
+   * when the next is due is not overlapped. Failures are logged and retried at the next interval. stop() settles once
+   * a refresh in flight has finished, so a shutdown can close ClickHouse after it rather than under it.
    */
-  keepFresh(intervalMs: number, today: () => string): { first: Promise<void>; stop: () => void } {
+  keepFresh(intervalMs: number, today: () => string): { first: Promise<void>; stop: () => Promise<void> } {
     let running: Promise<void> | undefined;
     const tick = () => {
       running ??= this.refresh(today())
@@ -182,6 +183,12 @@ export class WarrantyIndex {
     };
     const timer = setInterval(() => void tick(), intervalMs);
     timer.unref();
-    return { first: tick(), stop: () => clearInterval(timer) };
+    return {
+      first: tick(),
+      stop: async () => {
+        clearInterval(timer);
+        await running;
+      },
+    };
   }
 }
