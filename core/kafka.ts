@@ -14,7 +14,7 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 
 // kafkajs logs some protocol errors at ERROR before it retries them. On a broker that has just started, the consumer
 // group coordinator is not ready for a moment; that is expected, so it is logged at debug, not shown as a failure.
-const retriedWhileStarting = new Set(['The group coordinator is not available', 'The coordinator is loading and hence can\'t process requests']);
+const retriedWhileStarting = ['The group coordinator is not available', 'The coordinator is loading'];
 
 // kafkajs warns on every producer that its default partitioner changed in 2.0. We want that default: it hashes keys
 // with murmur2 like the Java client, so a serial lands on the same partition whoever produced it.
@@ -37,7 +37,8 @@ export function createKafka(
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        const expected = typeof rest.error === 'string' && retriedWhileStarting.has(rest.error);
+        const error = rest.error;
+        const expected = typeof error === 'string' && retriedWhileStarting.some((start) => error.startsWith(start));
         log[expected ? 'debug' : (levels[level] ?? 'info')](rest, message);
       },
     retry: { retries: 8, initialRetryTime: 200 },
