@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
@@ -10,19 +9,14 @@ import { failureCauses } from '../processors/analytics/causes.ts';
 import { backtestForecast, forecastClaims } from '../processors/analytics/forecast/run.ts';
 import { afrTrend, claimTrend, wearDistribution } from '../processors/analytics/trends.ts';
 import { refreshUnitAttributes } from '../processors/analytics/units.ts';
+import { median, positiveIntegerOptions } from './support.ts';
 
 /**
  * Analytics read speed on embedded chDB: N SSDs reporting weekly for a year (generated with SQL inside chDB), 2 % of
  * them with a replaced-under-warranty claim. Times each view the API and pages serve and prints medians of R runs.
  * Last line: one JSON object.
  */
-const { values } = parseArgs({ options: { units: { type: 'string', default: '20000' }, runs: { type: 'string', default: '5' } } });
-const units = Number(values.units);
-const runs = Number(values.runs);
-if (!Number.isInteger(units) || units < 1 || !Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('usage: npm run bench:analytics -- --units N [--runs R]   (N, R positive integers)\n');
-  process.exit(2);
-}
+const { units, runs } = positiveIntegerOptions('analytics', { units: 20_000, runs: 5 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wearwatch-bench-analytics-'));
 const clickhouse = await openClickHouse(loadConfig({ WEARWATCH_DATA: dataDir }));
@@ -75,9 +69,8 @@ try {
       await run();
       times.push(performance.now() - t);
     }
-    times.sort((a, b) => a - b);
-    figures[name] = Math.round(times[Math.floor(times.length / 2)]!);
-    log(`${name.replace(/_ms$/, '').replace(/_/g, ' ').padEnd(22)} median ${figures[name]} ms (min ${Math.round(times[0]!)}, max ${Math.round(times.at(-1)!)})`);
+    figures[name] = Math.round(median(times));
+    log(`${name.replace(/_ms$/, '').replace(/_/g, ' ').padEnd(22)} median ${figures[name]} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`);
   }
   log(JSON.stringify(figures));
 } finally {

@@ -12,6 +12,7 @@ import { createLogger } from '../core/logger.ts';
 import { topics } from '../core/topics.ts';
 import { startIngest } from '../ingest/index.ts';
 import { freePort, freePortPair } from '../test/support/ports.ts';
+import { median } from './support.ts';
 
 /**
  * Public warranty lookups (GET /v1/warranty/{serial}) at a fixed request rate against a fleet of N enrolled units,
@@ -35,7 +36,6 @@ if (![units, rate, duration, runs].every((n) => Number.isInteger(n) && n > 0) ||
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const dataDir = mkdtempSync(join(tmpdir(), 'wearwatch-bench-api-'));
 const config = loadConfig({
   WEARWATCH_DATA: dataDir,

@@ -1,25 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../processors/warranty/bulk.ts';
+import { positiveIntegerOptions } from './support.ts';
 
 /**
  * Bulk warranty evaluation + flagging speed, embedded chDB. Generates N enrolled units (two telemetry samples each,
  * 1 % with RMA history incl. replacements) with SQL inside chDB, then times full evaluation runs (lineage, snapshot,
  * flags, flag changes) and prints the median with each step's share. Last line: one JSON object.
  */
-const { values } = parseArgs({ options: { units: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
-const units = Number(values.units);
-const runs = Number(values.runs);
-if (!Number.isInteger(units) || units < 1 || !Number.isInteger(runs) || runs < 1) {
-  process.stderr.write('usage: npm run bench:evaluate -- --units N [--runs R]   (N, R positive integers)\n');
-  process.exit(2);
-}
+const { units, runs } = positiveIntegerOptions('evaluate', { units: 1_000_000, runs: 3 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wearwatch-bench-evaluate-'));
 const clickhouse = await openClickHouse(loadConfig({ WEARWATCH_DATA: dataDir }));

@@ -10,29 +10,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { Partitioners } from 'kafkajs';
 import { System } from '../cli/system.ts';
 import { loadConfig } from '../core/config.ts';
 import { ensureTopics } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { startIngest } from '../ingest/index.ts';
+import { median, positiveIntegerOptions } from './support.ts';
 
-const { values: args } = parseArgs({
-  options: { events: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' }, partitions: { type: 'string', default: '4' } },
-});
-const events = Number(args.events);
-const runs = Number(args.runs);
-const partitions = Number(args.partitions);
-for (const [name, value] of Object.entries({ events, runs, partitions })) {
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`bench:ingest: --${name} must be a positive integer\n`);
-    process.exit(2);
-  }
-}
+const { events, runs, partitions } = positiveIntegerOptions('ingest', { events: 1_000_000, runs: 3, partitions: 4 });
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let lastProgress = 0;
 /** A self-overwriting percentage on a terminal, at most twice a second; nothing when piped. */

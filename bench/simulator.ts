@@ -8,7 +8,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { dayFromIso } from '../core/calendar.ts';
 import { loadConfig } from '../core/config.ts';
@@ -20,26 +19,13 @@ import { demoFleet } from '../simulator/demo.ts';
 import { FleetSimulation } from '../simulator/engine.ts';
 import { ContractProducer, type Family } from '../simulator/producer.ts';
 import { freePortPair } from '../test/support/ports.ts';
+import { median, positiveIntegerOptions } from './support.ts';
 
-const { values: args } = parseArgs({
-  options: {
-    runs: { type: 'string', default: '3' },
-    drives: { type: 'string', default: String(demoFleet.drives) },
-    days: { type: 'string', default: String(demoFleet.days) },
-    'sample-every': { type: 'string', default: String(demoFleet.sampleEvery) },
-  },
-});
-const runs = Number(args.runs);
-const fleet = { seed: demoFleet.seed, drives: Number(args.drives), days: Number(args.days), sampleEvery: Number(args['sample-every']), end: dayFromIso('2026-11-24') };
-for (const [name, value] of Object.entries({ runs, ...fleet })) {
-  if (!Number.isInteger(value) || value < 1) {
-    process.stderr.write(`bench:simulator: --${name} must be a positive integer\n`);
-    process.exit(2);
-  }
-}
+const args = positiveIntegerOptions('simulator', { runs: 3, drives: demoFleet.drives, days: demoFleet.days, 'sample-every': demoFleet.sampleEvery });
+const runs = args.runs;
+const fleet = { seed: demoFleet.seed, drives: args.drives, days: args.days, sampleEvery: args['sample-every'], end: dayFromIso('2026-11-24') };
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const catalog = loadCatalog();
 
 say(`simulator benchmark: ${fleet.drives} units, ${fleet.days} days, a sample every ${fleet.sampleEvery} day(s), ${runs} run(s)`);

@@ -138,17 +138,10 @@ export function planReplacement(
   });
 }
 
-function specFor(input: {
+function specFor(input: Pick<DriveSpec, 'index' | 'serial' | 'model' | 'fleet' | 'manufactured' | 'purchased' | 'deployed'> & {
   rng: Rng;
   catalog: Catalog;
   end: number;
-  index: number;
-  serial: string;
-  model: CatalogModel;
-  fleet: FleetProfile;
-  manufactured: number;
-  purchased: number;
-  deployed: number;
   purchaseDate: number | undefined;
   proof: string | undefined;
   price: number;
