@@ -92,7 +92,7 @@ try {
     const result = await runBulkEvaluation(client, catalog, {
       at,
       runId: i,
-      previousRunId: i - 1,
+      previous: i > 1 ? { runId: i - 1, at } : null,
       thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 },
     });
     const total = (performance.now() - started) / 1000;

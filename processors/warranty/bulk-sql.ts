@@ -1,5 +1,5 @@
 import type { Catalog } from '../../core/catalog/load.ts';
-import { alertEvent, alertFlags } from '../../core/contracts/alert.ts';
+import { wearLimit } from './evaluate.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
 import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
 
@@ -18,12 +18,11 @@ export interface BulkSql {
 }
 
 /**
- * join_use_nulls: a unit without telemetry or RMA history gets NULLs, not zeros that would read as real values.
  * Short-circuit evaluation is off: with it, an expression shared by several multiIf/if branches across stages is
  * re-evaluated once per branch mask, which cost ten times the whole evaluation. Every branch is therefore written to
  * be safe on any row (clamped makeDate32 arguments, accurateCastOrNull for day counts).
  */
-const settings = `join_use_nulls = 1, short_circuit_function_evaluation = 'disable', max_insert_threads = 2`;
+const settings = `short_circuit_function_evaluation = 'disable', max_insert_threads = 2`;
 
 /** `(SELECT *, <columns> FROM <source>)`: one stage of the rules. */
 const stage = (source: string, columns: string) => `(SELECT *, ${columns}\nFROM ${source})`;
@@ -77,33 +76,53 @@ function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, 
 }
 
 /**
- * Adds the coverage a unit earns by itself (not as a replacement) to a source with the drive's columns and the catalog
- * model's: has_proof, manufactured, own_start, own_base_end (first day no longer covered).
+ * Adds the catalog model's columns to a source with a `model` column. The catalog is a few dozen rows, so it travels as
+ * array parameters and each row looks its model up by position (computed once per distinct model, as `model` is
+ * LowCardinality) instead of joining a table. Unknown models get NULL ratings.
+ */
+function withModel(catalog: Catalog, params: Record<string, unknown>, source: string): string {
+  const models = catalog.models;
+  Object.assign(params, {
+    cat_model: models.map((m) => m.model),
+    cat_kind: models.map((m) => m.kind),
+    cat_line: models.map((m) => m.product_line),
+    cat_months: models.map((m) => m.warranty_months),
+    cat_limit: models.map(wearLimit),
+    cat_temp_min: models.map((m) => m.temp_min_c),
+    cat_temp_max: models.map((m) => m.temp_max_c),
+  });
+  const s1 = stage(source, `indexOf({cat_model:Array(String)}, model) AS model_at`);
+  return stage(
+    s1,
+    `model_at > 0 AS model_known,
+     {cat_kind:Array(String)}[model_at] AS kind,
+     if(model_known, {cat_line:Array(String)}[model_at], NULL) AS product_line,
+     if(model_known, {cat_months:Array(UInt16)}[model_at], NULL) AS warranty_months,
+     if(model_known, {cat_limit:Array(Float64)}[model_at], NULL) AS w_limit,
+     if(model_known, {cat_temp_min:Array(Int16)}[model_at], NULL) AS temp_min_c,
+     if(model_known, {cat_temp_max:Array(Int16)}[model_at], NULL) AS temp_max_c`,
+  );
+}
+
+const driveColumns = 'serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency';
+
+/**
+ * Adds the catalog model's columns and the coverage a unit earns by itself (not as a replacement) to a source with the
+ * drive's columns: has_proof, manufactured, own_start, own_base_end (first day no longer covered).
  */
 function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, source: string): string {
-  const s1 = stage(source, `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof`);
+  const s1 = stage(withModel(catalog, params, source), `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof`);
   const s2 = stage(withManufactureDate(catalog, params, s1), `if(has_proof, purchase_date, manufactured) AS own_start`);
   return stage(s2, `if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months), NULL) AS own_base_end`);
 }
-
-const catalogSource = `(SELECT model, product_line, kind, tbw_tb, pe_cycles, warranty_months, temp_min_c, temp_max_c
-   FROM catalog_models FINAL WHERE catalog_version = {catalog_version:String})`;
-
-/** Drives (latest enrolment) with their catalog model's columns. */
-const drivesWithModel = (filter: string) => `(SELECT d.serial AS serial, d.model AS model, d.fleet_id AS fleet_id,
-    d.purchase_date AS purchase_date, d.proof_of_purchase AS proof_of_purchase, d.price_paid AS price_paid, d.currency AS currency,
-    m.model IS NOT NULL AS model_known, coalesce(toString(m.kind), '') AS kind, m.product_line AS product_line,
-    m.warranty_months AS warranty_months, m.tbw_tb AS tbw_tb, m.pe_cycles AS pe_cycles, m.temp_min_c AS temp_min_c, m.temp_max_c AS temp_max_c
-  FROM (SELECT serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency FROM drives FINAL ${filter}) AS d
-  LEFT JOIN ${catalogSource} AS m ON m.model = d.model)`;
 
 /** Repairs by `at` extend coverage to 90 days after the latest repair (clause II). */
 const repairEnds = `(SELECT serial, max(toDate32(occurred_at)) + ${replacementMinimumDays} AS repair_end
    FROM rma_events WHERE event_type = 'repaired' AND ${rmaByAt} GROUP BY serial)`;
 
 /** Resolves replacement chains into warranty_lineage (small: one row per replacement unit). */
-export function lineageSql(catalog: Catalog, at: string, catalogVersion: string): BulkSql {
-  const params: Record<string, unknown> = { at, catalog_version: catalogVersion };
+export function lineageSql(catalog: Catalog, at: string): BulkSql {
+  const params: Record<string, unknown> = { at };
   const query = `
 INSERT INTO warranty_lineage
 WITH RECURSIVE
@@ -130,9 +149,9 @@ SELECT
   argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
 FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
-LEFT JOIN ${withOwnCoverage(catalog, params, drivesWithModel('WHERE serial IN (SELECT node FROM chain)'))} AS own ON own.serial = c.node
+LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${driveColumns} FROM drives FINAL WHERE serial IN (SELECT node FROM chain))`)} AS own ON own.serial = c.node
 GROUP BY c.unit
-SETTINGS ${settings}`;
+SETTINGS ${settings}, join_use_nulls = 1`;
   return { query, params };
 }
 
@@ -142,36 +161,48 @@ export interface Thresholds {
   endingDays: number;
 }
 
+/** The last successful run, whose flags a run's flags are compared with. */
+export interface PreviousRun {
+  runId: number;
+  /** Its evaluation date 'YYYY-MM-DD'. */
+  at: string;
+}
+
 const snapshotColumns = `snapshot_date, serial, fleet_id, model, kind, status, status_reason, coverage_start, coverage_basis,
   coverage_end, days_left, manufactured, replacement_of, replaced_by, wear_metric, wear_limit, wear_used, wear_remaining,
   wear_used_pct, wear_remaining_pct, wear_rate_per_day, projected_wearout, remaining_life_days, temp_observed_min,
-  temp_observed_max, temperature_review, failing_mask, claim_eligible, liability_cap, currency, flag_mask, run_id, evaluated_at`;
+  temp_observed_max, temp_rated_min, temp_rated_max, temperature_review, failing_mask, claim_eligible, liability_cap, currency,
+  flag_mask, flags_before, run_id, evaluated_at`;
 
-const noFlag = `('', '', 0., 0.)`;
 const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
 
-/** Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask (see flagsSql). */
-export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string, runId: number, t: Thresholds): BulkSql {
+/**
+ * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask.
+ * Joins leave defaults, not NULLs, where a unit has no telemetry, RMA history or lineage (join_use_nulls = 0 saves
+ * turning every joined column Nullable): the joined columns that matter are Nullable at their source already, and
+ * presence is tested on a count or a key, never on a defaulted value.
+ */
+export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null): BulkSql {
   const params: Record<string, unknown> = {
     at,
-    catalog_version: catalogVersion,
     run_id: runId,
     exclusions: [...exclusionFindings],
     failing_order: [...failingRuleOrder],
     warn: t.warnPct,
     critical: t.criticalPct,
     ending: t.endingDays,
+    prev_run: previous?.runId ?? 0,
+    prev_date: previous?.at ?? at,
   };
-  const unitColumns = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency', 'model_known', 'kind',
-    'product_line', 'warranty_months', 'tbw_tb', 'pe_cycles', 'temp_min_c', 'temp_max_c'];
   const trailing = ['hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
-  const facts = `(SELECT ${unitColumns.map((c) => `u.${c} AS ${c}`).join(', ')},
+  const facts = `(SELECT ${driveColumns.split(', ').map((c) => `u.${c} AS ${c}`).join(', ')},
     l.collected_at AS l_at, l.host_bytes_written AS l_hbw, l.avg_pe_cycles AS l_pe, l.temperature_c AS l_temp,
     ${trailing.map((c) => `t.${c} AS ${c}`).join(', ')},
-    r.found AS found, r.repair_end AS repair_end, coalesce(r.replaced_n, 0) > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
-    g.serial IS NOT NULL AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
-    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency
-  FROM ${drivesWithModel('')} AS u
+    r.found AS found, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
+    g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
+    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
+    ${previous ? 'p.flag_mask' : 'toUInt8(0)'} AS flags_before
+  FROM (SELECT ${driveColumns} FROM drives FINAL) AS u
   LEFT JOIN (SELECT serial, collected_at, host_bytes_written, avg_pe_cycles, temperature_c FROM telemetry_latest FINAL) AS l ON l.serial = u.serial
   LEFT JOIN (SELECT serial, ${trailingColumns} FROM telemetry WHERE ${trailingWindow} GROUP BY serial) AS t ON t.serial = u.serial
   LEFT JOIN (
@@ -182,7 +213,13 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
       argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
     FROM rma_events WHERE ${rmaByAt} GROUP BY serial
   ) AS r ON r.serial = u.serial
-  LEFT JOIN warranty_lineage AS g ON g.serial = u.serial)`;
+  LEFT JOIN warranty_lineage AS g ON g.serial = u.serial${
+    previous
+      ? `
+  LEFT JOIN (SELECT serial, flag_mask FROM warranty_status
+             WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != 0) AS p ON p.serial = u.serial`
+      : ''
+  })`;
 
   const s1 = stage(
     withOwnCoverage(catalog, params, facts),
@@ -190,7 +227,6 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
      greatest(if(is_replacement, g_end, own_base_end), repair_end) AS end_excl,
      ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,
      kind = 'ssd' AS is_ssd,
-     if(is_ssd, tbw_tb * 1e12, toFloat64(pe_cycles)) AS w_limit,
      if(is_ssd, toFloat64(l_hbw), toFloat64(l_pe)) AS w_used,
      if(is_ssd, hbw_n, pe_n) AS first_n,
      if(is_ssd, hbw_first, pe_first) AS first_value,
@@ -255,6 +291,8 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
   multiIf(w_reached, 0, projected IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, projected)))) AS remaining_life_days,
   obs_min AS temp_observed_min,
   obs_max AS temp_observed_max,
+  temp_min_c AS temp_rated_min,
+  temp_max_c AS temp_rated_max,
   temp_out OR has(found, 'temperature_excursion') AS temperature_review,
   failing_mask,
   failing_mask = 0 AS claim_eligible,
@@ -266,6 +304,7 @@ export function snapshotSql(catalog: Catalog, at: string, catalogVersion: string
     + if(status = 'active' AND coalesce(projected < end_excl, false), ${flagBits.wearout}, 0)
     + if(status = 'active' AND coalesce(days_left <= {ending:UInt32}, false), ${flagBits.ending}, 0)
     + if(status != 'replaced' AND temp_out, ${flagBits.temperature}, 0)) AS flag_mask,
+  flags_before,
   {run_id:UInt64} AS run_id,
   now64(3) AS evaluated_at
 FROM ${s4}`;
@@ -276,64 +315,24 @@ SETTINGS ${settings}, optimize_on_insert = 0`;
   return { query, params };
 }
 
-/** One warranty_flags row per flag raised in a run's snapshot; only flagged units are read. */
-export function flagsSql(at: string, catalogVersion: string, runId: number, t: Thresholds): BulkSql {
-  const near = (level: 'warn' | 'critical') =>
-    `(if(wear_metric = 'tbw', 'near_tbw', 'near_pe'), '${level}', assumeNotNull(wear_used_pct), {${level}:Float64})`;
-  const query = `
-INSERT INTO warranty_flags (run_id, snapshot_date, serial, fleet_id, flag, level, value, threshold)
-SELECT run_id, snapshot_date, serial, fleet_id, f.1, f.2, f.3, f.4
-FROM (
-  SELECT s.run_id AS run_id, s.snapshot_date AS snapshot_date, s.serial AS serial, s.fleet_id AS fleet_id, s.flag_mask AS flag_mask,
-    s.wear_metric AS wear_metric, s.wear_used_pct AS wear_used_pct, s.projected_wearout AS projected_wearout,
-    s.coverage_end AS coverage_end, s.days_left AS days_left, s.temp_observed_min AS temp_observed_min,
-    s.temp_observed_max AS temp_observed_max, m.temp_min_c AS temp_min_c, m.temp_max_c AS temp_max_c
-  FROM warranty_status AS s
-  LEFT JOIN ${catalogSource} AS m ON m.model = s.model
-  WHERE s.snapshot_date = {at:Date32} AND s.run_id = {run_id:UInt64} AND s.flag_mask != 0
-)
-ARRAY JOIN arrayFilter(f -> f.1 != '', [
-  if(bitTest(flag_mask, 1), ${near('critical')}, if(bitTest(flag_mask, 0), ${near('warn')}, ${noFlag})),
-  if(bitTest(flag_mask, 2),
-    ('wearout_before_coverage_end', 'warn', toFloat64(dateDiff('day', assumeNotNull(projected_wearout), assumeNotNull(coverage_end) + 1)), 0.), ${noFlag}),
-  if(bitTest(flag_mask, 3), ('warranty_ending', 'info', toFloat64(assumeNotNull(days_left)), toFloat64({ending:UInt32})), ${noFlag}),
-  if(bitTest(flag_mask, 4),
-    if(temp_observed_max > temp_max_c,
-      ('temperature_out_of_range', 'review', toFloat64(assumeNotNull(temp_observed_max)), toFloat64(temp_max_c)),
-      ('temperature_out_of_range', 'review', toFloat64(assumeNotNull(temp_observed_min)), toFloat64(temp_min_c))),
-    ${noFlag})
-]) AS f`;
-  return {
-    query,
-    params: { at, catalog_version: catalogVersion, run_id: runId, warn: t.warnPct, critical: t.criticalPct, ending: t.endingDays },
-  };
-}
-
 /**
- * Records in warranty_flag_events the flags raised (new, or at another level) or cleared between the previous run and
- * this one. Most units keep their flags from one run to the next, so a cheap per-serial signature of (flag, level)
- * bits first finds the serials whose flags differ at all; only their rows are compared flag by flag.
+ * Records in warranty_flag_events the flags a run raised (new, or at another level) or cleared since the previous
+ * run; only units whose flag bits changed are expanded.
  */
-export function flagChangesSql(runId: number, previousRunId: number): BulkSql {
-  const levels = alertEvent.shape.level.options;
-  // One bit per (flag, level) pair, unknown names included (index 0): the pairs must fit a UInt64.
-  if ((alertFlags.length + 1) * levels.length > 64) throw new Error('too many alert flags and levels for the flag-change signature');
-  const signature = `bitShiftLeft(toUInt64(1), indexOf({flags:Array(String)}, flag) * ${levels.length} + indexOf({levels:Array(String)}, level))`;
+export function flagChangesSql(at: string, runId: number): BulkSql {
   const query = `
 INSERT INTO warranty_flag_events (run_id, serial, fleet_id, flag, level, action, at, value, threshold)
-SELECT {run:UInt64}, serial, fleet, flag, if(now_level != '', now_level, was_level), if(now_level != '', 'raised', 'cleared'),
-       now64(3), if(now_level != '', value, NULL), if(now_level != '', threshold, NULL)
-FROM (
-  SELECT serial, flag,
-    anyIf(level, run_id = {run:UInt64}) AS now_level, anyIf(level, run_id = {prev:UInt64}) AS was_level,
-    argMax(fleet_id, run_id) AS fleet, anyIf(value, run_id = {run:UInt64}) AS value, anyIf(threshold, run_id = {run:UInt64}) AS threshold
-  FROM warranty_flags
-  WHERE run_id IN ({run:UInt64}, {prev:UInt64}) AND serial IN (
-    SELECT serial FROM warranty_flags WHERE run_id IN ({run:UInt64}, {prev:UInt64})
-    GROUP BY serial
-    HAVING groupBitOrIf(${signature}, run_id = {run:UInt64}) != groupBitOrIf(${signature}, run_id = {prev:UInt64}))
-  GROUP BY serial, flag
-)
-WHERE now_level != was_level`;
-  return { query, params: { run: runId, prev: previousRunId, flags: [...alertFlags], levels: [...levels] } };
+SELECT run_id, serial, fleet_id, flag, if(level != '', level, previous_level), if(level != '', 'raised', 'cleared'), now64(3), value, threshold
+FROM warranty_flag_slots
+WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64} AND flag_mask != flags_before AND level != previous_level`;
+  return { query, params: { at, run: runId } };
+}
+
+/** Units evaluated and flags raised by a run (the near-limit bits are one flag at one of two levels). */
+export function runCountsSql(at: string, runId: number): BulkSql {
+  const near = flagBits.near_warn | flagBits.near_critical;
+  const others = flagBits.wearout | flagBits.ending | flagBits.temperature;
+  const query = `SELECT count() AS units, sum(bitAnd(flag_mask, ${near}) != 0) + sum(bitCount(bitAnd(flag_mask, ${others}))) AS flags
+FROM warranty_status WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64}`;
+  return { query, params: { at, run: runId } };
 }

@@ -1,14 +1,14 @@
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { writeCatalog, type Catalog } from '../../core/catalog/load.ts';
-import { flagChangesSql, flagsSql, lineageSql, snapshotSql, type BulkSql, type Thresholds } from './bulk-sql.ts';
+import { flagChangesSql, lineageSql, runCountsSql, snapshotSql, type BulkSql, type PreviousRun, type Thresholds } from './bulk-sql.ts';
 
 export interface BulkRunOptions {
   /** Evaluation date 'YYYY-MM-DD'. */
   at: string;
   runId: number;
   thresholds: Thresholds;
-  /** Last successful run, whose flags this run's flags are compared with (0 = none). */
-  previousRunId: number;
+  /** Last successful run, whose flags this run's flags are compared with (null: none, every flag is new). */
+  previous: PreviousRun | null;
   progress?: (line: string) => void;
 }
 
@@ -21,17 +21,16 @@ export interface BulkRunResult {
   timings: Record<string, number>;
 }
 
-async function one<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T> {
-  const rows = await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
-  return rows[0]!;
-}
-
 const run = (client: ClickHouseClient, { query, params }: BulkSql) => client.command({ query, query_params: params });
 
+async function query<T>(client: ClickHouseClient, { query, params }: BulkSql): Promise<T[]> {
+  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
+}
+
 /**
- * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: resolves replacement chains, writes the
- * dated snapshot, expands its flag bits into warranty_flags, then records which flags were
- * raised or cleared since the previous successful run in the warranty_flag_events outbox.
+ * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: records the run's settings, resolves
+ * replacement chains, writes the dated snapshot (flag bits included, next to the previous run's), then records which
+ * flags were raised or cleared in the warranty_flag_events outbox.
  */
 export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catalog, options: BulkRunOptions): Promise<BulkRunResult> {
   const progress = options.progress ?? (() => {});
@@ -42,46 +41,33 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
     timings[name] = (performance.now() - started) / 1000;
     return result;
   };
-  const { at, runId, previousRunId } = options;
+  const { at, runId, thresholds: t } = options;
 
-  await step('catalog', () => writeCatalog(client, catalog));
+  await step('settings', async () => {
+    await writeCatalog(client, catalog);
+    await client.insert({
+      table: 'warranty_runs',
+      format: 'JSONEachRow',
+      values: [
+        { run_id: runId, snapshot_date: at, catalog_version: catalog.version, warn_pct: t.warnPct, critical_pct: t.criticalPct, ending_days: t.endingDays, started_at: Date.now() },
+      ],
+    });
+  });
   await step('lineage', async () => {
     await client.command({ query: 'TRUNCATE TABLE warranty_lineage' });
-    await run(client, lineageSql(catalog, at, catalog.version));
+    await run(client, lineageSql(catalog, at));
   });
   progress(`evaluating all enrolled units at ${at}`);
-  await step('snapshot', () => run(client, snapshotSql(catalog, at, catalog.version, runId, options.thresholds)));
-  await step('flags', () => run(client, flagsSql(at, catalog.version, runId, options.thresholds)));
-  const counts = await step('count', () =>
-    one<{ units: number; flags: number }>(
-      client,
-      `SELECT (SELECT count() FROM warranty_status WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64}) AS units,
-              (SELECT count() FROM warranty_flags WHERE run_id = {run:UInt64}) AS flags`,
-      { at, run: runId },
-    ),
-  );
-  progress(`evaluated ${counts.units} unit(s), ${counts.flags} flag(s) raised; comparing with the previous run`);
-  await step('flag_changes', () => run(client, flagChangesSql(runId, previousRunId)));
-  const changes = await one<{ raised: number; cleared: number }>(
-    client,
-    `SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}`,
-    { run: runId },
-  );
-  await step('prune', () => pruneFlagRuns(client, [runId, previousRunId]));
-  return { units: Number(counts.units), flags: Number(counts.flags), raised: Number(changes.raised), cleared: Number(changes.cleared), timings };
-}
-
-/** Keeps only the flags of the runs still needed (this run and the one it was compared with). */
-async function pruneFlagRuns(client: ClickHouseClient, keep: number[]): Promise<void> {
-  const rows = await (
-    await client.query({
-      query: `SELECT DISTINCT partition FROM system.parts WHERE database = currentDatabase() AND table = 'warranty_flags' AND active`,
-      format: 'JSONEachRow',
-    })
-  ).json<{ partition: string }>();
-  for (const { partition } of rows) {
-    if (!keep.includes(Number(partition))) {
-      await client.command({ query: 'ALTER TABLE warranty_flags DROP PARTITION {p:UInt64}', query_params: { p: Number(partition) } });
-    }
-  }
+  await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, options.previous)));
+  await step('flag_changes', () => run(client, flagChangesSql(at, runId)));
+  const counts = await step('count', async () => {
+    const [units] = await query<{ units: number; flags: number }>(client, runCountsSql(at, runId));
+    const [changes] = await query<{ raised: number; cleared: number }>(client, {
+      query: `SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}`,
+      params: { run: runId },
+    });
+    return { ...units!, ...changes! };
+  });
+  progress(`evaluated ${counts.units} unit(s): ${counts.flags} flag(s), ${counts.raised} raised and ${counts.cleared} cleared since the previous run`);
+  return { units: Number(counts.units), flags: Number(counts.flags), raised: Number(counts.raised), cleared: Number(counts.cleared), timings };
 }

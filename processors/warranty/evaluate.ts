@@ -174,9 +174,12 @@ function coverage(inputs: UnitInputs, at: Day, catalog: Catalog, depth = 0): Cov
   };
 }
 
+/** A model's wear limit: host bytes written for an SSD (TBW rating), average P/E cycles for a TF card. */
+export const wearLimit = (model: CatalogModel): number => (model.kind === 'ssd' ? model.tbw_tb! * 1e12 : model.pe_cycles!);
+
 function wear(model: CatalogModel, telemetry: TelemetrySummary | null, at: Day): WearFigures {
   const ssd = model.kind === 'ssd';
-  const limit = ssd ? model.tbw_tb! * 1e12 : model.pe_cycles!;
+  const limit = wearLimit(model);
   const latest = telemetry?.latest ?? null;
   const used = latest ? (ssd ? latest.host_bytes_written : latest.avg_pe_cycles) : null;
   const first = ssd ? telemetry?.trailing_hbw : telemetry?.trailing_pe;

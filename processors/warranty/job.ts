@@ -82,11 +82,12 @@ export async function runWarrantyJob(deps: JobDeps): Promise<JobRun> {
   const progress = deps.progress ?? (() => {});
   const [prev] = await (
     await client.query({
-      query: `SELECT max(run_id) AS last, maxIf(run_id, outcome = 'ok') AS last_ok FROM scheduler_runs FINAL WHERE job = {job:String}`,
+      query: `SELECT max(run_id) AS last, maxIf(run_id, outcome = 'ok') AS last_ok, toString(argMaxIf(snapshot_date, run_id, outcome = 'ok')) AS last_ok_at
+              FROM scheduler_runs FINAL WHERE job = {job:String}`,
       query_params: { job },
       format: 'JSONEachRow',
     })
-  ).json<{ last: number; last_ok: number }>();
+  ).json<{ last: number; last_ok: number; last_ok_at: string }>();
   const now = Date.now();
   const run: JobRun = {
     run_id: Math.max(now, Number(prev?.last ?? 0) + 1),
@@ -107,7 +108,7 @@ export async function runWarrantyJob(deps: JobDeps): Promise<JobRun> {
     const result = await runBulkEvaluation(client, deps.catalog, {
       at: run.snapshot_date,
       runId: run.run_id,
-      previousRunId: Number(prev?.last_ok ?? 0),
+      previous: Number(prev?.last_ok ?? 0) > 0 ? { runId: Number(prev!.last_ok), at: prev!.last_ok_at } : null,
       thresholds: deps.thresholds,
       progress,
     });

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await runBulkEvaluation(api.clickhouse.client, loadCatalog(), {
     at: todayUtc(),
     runId: 1,
-    previousRunId: 0,
+    previous: null,
     thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 },
   });
   [fleetA, fleetB, quality, support, admin] = await Promise.all([

@@ -169,6 +169,8 @@ function asRow(e: WarrantyEvaluation) {
     remaining_life_days: e.wear?.remaining_life_days ?? null,
     temp_observed_min: e.temperature.observed_min,
     temp_observed_max: e.temperature.observed_max,
+    temp_rated_min: e.temperature.rated_min,
+    temp_rated_max: e.temperature.rated_max,
     temperature_review: e.temperature.review ? 1 : 0,
     exclusions: e.exclusions,
     failing_rules: e.claim.failing.map((f) => f.code),
@@ -195,10 +197,10 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
       fc.asyncProperty(fleetArb, async (fleet) => {
         const serials = await load(ch, fleet);
         runId++;
-        await runBulkEvaluation(ch.client, catalog, { at: fleet.at, runId, previousRunId: 0, thresholds });
+        await runBulkEvaluation(ch.client, catalog, { at: fleet.at, runId, previous: null, thresholds });
         const rows = await queryRows<Record<string, unknown> & { serial: string }>(
           ch,
-          `SELECT * EXCEPT (snapshot_date, serial, fleet_id, model, kind, run_id, evaluated_at, failing_mask, flag_mask),
+          `SELECT * EXCEPT (snapshot_date, serial, fleet_id, model, kind, run_id, evaluated_at, failing_mask, flag_mask, flags_before),
                   exclusions, failing_rules, serial
            FROM warranty_status WHERE run_id = {run:UInt64}`,
           { run: runId },
