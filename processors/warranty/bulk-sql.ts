@@ -27,26 +27,26 @@ const settings = `short_circuit_function_evaluation = 'disable', max_insert_thre
 /** `(SELECT *, <columns> FROM <source>)`: one stage of the rules. */
 const stage = (source: string, columns: string) => `(SELECT *, ${columns}\nFROM ${source})`;
 
+/** The catalog's serial formats, each once (product lines may share one); sf_fmt numbers them from 1. */
+const serialFormats = (catalog: Catalog) => [...new Map([...catalog.formats.values()].map((f) => [f.name, f])).values()];
+
 /**
- * Adds `manufactured` (the date the serial encodes per its product line's format, NULL when it does not decode) to a
- * source with columns serial, product_line and model_known. Group positions per format arrive as array parameters.
+ * Adds `manufactured` (the date the serial encodes per its model's serial format, NULL when it does not decode) to a
+ * source with columns serial and sf_fmt. Patterns and group positions per format arrive as parameters.
  */
 function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, source: string): string {
-  const formats = [...catalog.formats.entries()];
-  formats.forEach(([line, { format }], i) => {
-    params[`sf_line_${i}`] = line;
+  const formats = serialFormats(catalog);
+  formats.forEach(({ format }, i) => {
     params[`sf_pattern_${i}`] = format.pattern;
   });
-  const branches = (value: (i: number) => string) => formats.map((_, i) => `product_line = {sf_line_${i}:String}, ${value(i)}`).join(', ');
   const position = (name: 'year' | 'week' | 'month' | 'day') => {
-    params[`sf_${name}`] = formats.map(([, f]) => f.groups[name] ?? 0);
+    params[`sf_${name}`] = formats.map((f) => f.groups[name] ?? 0);
     return `if(sf_fmt = 0 OR {sf_${name}:Array(UInt8)}[sf_fmt] = 0, NULL, sf_groups[{sf_${name}:Array(UInt8)}[sf_fmt]])`;
   };
   const num = (text: string) => `if(match(${text}, '^[0-9]+$'), toInt32OrNull(${text}), NULL)`;
   const s1 = stage(
     source,
-    `multiIf(NOT model_known, 0, ${branches((i) => String(i + 1))}, 0) AS sf_fmt,
-     multiIf(NOT model_known, [], ${branches((i) => `extractGroups(serial, {sf_pattern_${i}:String})`)}, []) AS sf_groups`,
+    `multiIf(${formats.map((_, i) => `sf_fmt = ${i + 1}, extractGroups(serial, {sf_pattern_${i}:String})`).join(', ')}, []) AS sf_groups`,
   );
   const s2 = stage(
     s1,
@@ -78,14 +78,15 @@ function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, 
 /**
  * Adds the catalog model's columns to a source with a `model` column. The catalog is a few dozen rows, so it travels as
  * array parameters and each row looks its model up by position (computed once per distinct model, as `model` is
- * LowCardinality) instead of joining a table. Unknown models get NULL ratings.
+ * LowCardinality) instead of joining a table. Unknown models get NULL ratings and serial format 0 (none).
  */
 function withModel(catalog: Catalog, params: Record<string, unknown>, source: string): string {
   const models = catalog.models;
+  const formats = serialFormats(catalog);
   Object.assign(params, {
     cat_model: models.map((m) => m.model),
     cat_kind: models.map((m) => m.kind),
-    cat_line: models.map((m) => m.product_line),
+    cat_fmt: models.map((m) => 1 + formats.findIndex((f) => f.name === catalog.formats.get(m.product_line)!.name)),
     cat_months: models.map((m) => m.warranty_months),
     cat_limit: models.map(wearLimit),
     cat_temp_min: models.map((m) => m.temp_min_c),
@@ -96,7 +97,7 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
     s1,
     `model_at > 0 AS model_known,
      {cat_kind:Array(String)}[model_at] AS kind,
-     if(model_known, {cat_line:Array(String)}[model_at], NULL) AS product_line,
+     {cat_fmt:Array(UInt8)}[model_at] AS sf_fmt,
      if(model_known, {cat_months:Array(UInt16)}[model_at], NULL) AS warranty_months,
      if(model_known, {cat_limit:Array(Float64)}[model_at], NULL) AS w_limit,
      if(model_known, {cat_temp_min:Array(Int16)}[model_at], NULL) AS temp_min_c,
@@ -168,11 +169,17 @@ export interface PreviousRun {
   at: string;
 }
 
+/** The snapshot's stored columns; the rest of warranty_status are ALIAS columns computed from these on read. */
 const snapshotColumns = `snapshot_date, serial, fleet_id, model, kind, status, status_reason, coverage_start, coverage_basis,
-  coverage_end, days_left, manufactured, replacement_of, replaced_by, wear_metric, wear_limit, wear_used, wear_remaining,
-  wear_used_pct, wear_remaining_pct, wear_rate_per_day, projected_wearout, remaining_life_days, temp_observed_min,
-  temp_observed_max, temp_rated_min, temp_rated_max, temperature_review, failing_mask, claim_eligible, liability_cap, currency,
-  flag_mask, flags_before, run_id, evaluated_at`;
+  coverage_end, manufactured, replacement_of, replaced_by, wear_limit, wear_used, wear_rate_per_day, projected_wearout,
+  temp_observed_min, temp_observed_max, temp_rated_min, temp_rated_max, temperature_review, failing_mask, liability_cap,
+  currency, flag_mask, flags_before, run_id, evaluated_at`;
+
+/**
+ * Units are joined on a 128-bit hash of the serial: hashing and comparing a fixed 16 bytes is cheaper than a string,
+ * and at 128 bits two serials of a fleet colliding is out of reach (about 10^-24 for ten million units).
+ */
+const unitKey = 'reinterpretAsUInt128(sipHash128(serial))';
 
 const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
 
@@ -202,22 +209,22 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'p.flag_mask' : 'toUInt8(0)'} AS flags_before
-  FROM (SELECT ${driveColumns} FROM drives FINAL) AS u
-  LEFT JOIN (SELECT serial, collected_at, host_bytes_written, avg_pe_cycles, temperature_c FROM telemetry_latest FINAL) AS l ON l.serial = u.serial
-  LEFT JOIN (SELECT serial, ${trailingColumns} FROM telemetry WHERE ${trailingWindow} GROUP BY serial) AS t ON t.serial = u.serial
+  FROM (SELECT ${unitKey} AS k, ${driveColumns} FROM drives FINAL) AS u
+  LEFT JOIN (SELECT ${unitKey} AS k, collected_at, host_bytes_written, avg_pe_cycles, temperature_c FROM telemetry_latest FINAL) AS l ON l.k = u.k
+  LEFT JOIN (SELECT ${unitKey} AS k, ${trailingColumns} FROM telemetry WHERE ${trailingWindow} GROUP BY k) AS t ON t.k = u.k
   LEFT JOIN (
-    SELECT serial,
+    SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
       if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${replacementMinimumDays}, NULL) AS repair_end,
       countIf(event_type = 'replaced') AS replaced_n,
       argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
-    FROM rma_events WHERE ${rmaByAt} GROUP BY serial
-  ) AS r ON r.serial = u.serial
-  LEFT JOIN warranty_lineage AS g ON g.serial = u.serial${
+    FROM rma_events WHERE ${rmaByAt} GROUP BY k
+  ) AS r ON r.k = u.k
+  LEFT JOIN (SELECT ${unitKey} AS k, * FROM warranty_lineage) AS g ON g.k = u.k${
     previous
       ? `
-  LEFT JOIN (SELECT serial, flag_mask FROM warranty_status
-             WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != 0) AS p ON p.serial = u.serial`
+  LEFT JOIN (SELECT ${unitKey} AS k, flag_mask FROM warranty_status
+             WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != 0) AS p ON p.k = u.k`
       : ''
   })`;
 
@@ -276,26 +283,19 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   cov_start AS coverage_start,
   multiIf(is_replacement, 'replacement', cov_start IS NULL, '', has_proof, 'purchase', 'manufacture') AS coverage_basis,
   end_excl - 1 AS coverage_end,
-  days_left,
   manufactured,
   if(is_replacement, g_parent, NULL) AS replacement_of,
   if(was_replaced, r_replaced_by, NULL) AS replaced_by,
-  if(model_known, if(is_ssd, 'tbw', 'pe'), '') AS wear_metric,
   w_limit AS wear_limit,
   w_used AS wear_used,
-  if(w_used IS NULL, NULL, greatest(0, w_limit - w_used)) AS wear_remaining,
-  w_pct AS wear_used_pct,
-  if(w_used IS NULL, NULL, greatest(0, 100 - w_pct)) AS wear_remaining_pct,
   rate AS wear_rate_per_day,
   projected AS projected_wearout,
-  multiIf(w_reached, 0, projected IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, projected)))) AS remaining_life_days,
   obs_min AS temp_observed_min,
   obs_max AS temp_observed_max,
   temp_min_c AS temp_rated_min,
   temp_max_c AS temp_rated_max,
   temp_out OR has(found, 'temperature_excursion') AS temperature_review,
   failing_mask,
-  failing_mask = 0 AS claim_eligible,
   cap_amount AS liability_cap,
   cap_currency AS currency,
   toUInt8(

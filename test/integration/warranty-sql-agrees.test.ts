@@ -201,6 +201,7 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
         const rows = await queryRows<Record<string, unknown> & { serial: string }>(
           ch,
           `SELECT * EXCEPT (snapshot_date, serial, fleet_id, model, kind, run_id, evaluated_at, failing_mask, flag_mask, flags_before),
+                  days_left, wear_metric, wear_used_pct, wear_remaining, wear_remaining_pct, remaining_life_days, claim_eligible,
                   exclusions, failing_rules, serial
            FROM warranty_status WHERE run_id = {run:UInt64}`,
           { run: runId },
