@@ -22,9 +22,11 @@ export interface CurrentFlag {
 /** The flags raised by the latest successful evaluation run, for one fleet or (fleet omitted) all fleets. */
 export async function currentFlags(client: ClickHouseClient, options: { fleetId?: string; limit?: number } = {}): Promise<CurrentFlag[]> {
   const result = await client.query({
-    query: `SELECT serial, fleet_id, flag, level, value, threshold, toString(snapshot_date) AS snapshot_date
+    // The run's date narrows the read to one day of the snapshot (its sort key) before the run id is checked.
+    query: `WITH (SELECT argMaxIf((run_id, snapshot_date), run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty') AS last
+            SELECT serial, fleet_id, flag, level, value, threshold, toString(snapshot_date) AS snapshot_date
             FROM warranty_flags
-            WHERE run_id = (SELECT maxIf(run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty')
+            WHERE warranty_flags.snapshot_date = last.2 AND run_id = last.1
               AND ({fleet:Nullable(String)} IS NULL OR fleet_id = {fleet:Nullable(String)})
             ORDER BY fleet_id, serial, flag
             LIMIT {limit:UInt32}`,
