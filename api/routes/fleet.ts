@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fleetId, serial } from '../../core/contracts/common.ts';
+import { alertFlags } from '../../core/contracts/alert.ts';
 import { warrantyStatuses } from '../../processors/warranty/evaluate.ts';
+import { currentFlags } from '../../processors/warranty/queries.ts';
 import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
 import { apiTopics, type ApiDependencies } from '../dependencies.ts';
 import { badRequest, errorResponses, notFound } from '../errors.ts';
@@ -110,6 +112,38 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
       assertFleetAccess(request, request.params.fleetId);
       const page = await fleets.drives(request.params.fleetId, request.query);
       return { fleet_id: request.params.fleetId, ...page };
+    },
+  );
+
+  app.get(
+    '/v1/fleets/:fleetId/flags',
+    {
+      ...readers,
+      schema: {
+        summary: 'Near-limit flags of a fleet raised by the latest successful warranty evaluation (near TBW / P/E, wear-out before coverage ends, coverage ending, temperature review)',
+        tags,
+        security: apiKeySecurity,
+        params: fleetParams,
+        querystring: z.object({
+          flag: z.enum(alertFlags).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+        }),
+        response: {
+          200: z.object({
+            fleet_id: z.string(),
+            flags: z.array(
+              z.object({ serial: z.string(), flag: z.string(), level: z.string(), value: z.number(), threshold: z.number(), snapshot_date: z.string() }),
+            ),
+          }),
+          ...errorResponses(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const fleet = request.params.fleetId;
+      assertFleetAccess(request, fleet);
+      const flags = await currentFlags(clickhouse.client, { fleetId: fleet, flag: request.query.flag, limit: request.query.limit });
+      return { fleet_id: fleet, flags: flags.map(({ fleet_id: _, ...f }) => f) };
     },
   );
 

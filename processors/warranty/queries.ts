@@ -20,7 +20,7 @@ export interface CurrentFlag {
 }
 
 /** The flags raised by the latest successful evaluation run, for one fleet or (fleet omitted) all fleets. */
-export async function currentFlags(client: ClickHouseClient, options: { fleetId?: string; limit?: number } = {}): Promise<CurrentFlag[]> {
+export async function currentFlags(client: ClickHouseClient, options: { fleetId?: string; flag?: string; limit?: number } = {}): Promise<CurrentFlag[]> {
   const result = await client.query({
     // The run's date narrows the read to one day of the snapshot (its sort key) before the run id is checked.
     query: `WITH (SELECT argMaxIf((run_id, snapshot_date), run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty') AS last
@@ -28,9 +28,10 @@ export async function currentFlags(client: ClickHouseClient, options: { fleetId?
             FROM warranty_flags
             WHERE warranty_flags.snapshot_date = last.2 AND run_id = last.1
               AND ({fleet:Nullable(String)} IS NULL OR fleet_id = {fleet:Nullable(String)})
+              AND ({flag:Nullable(String)} IS NULL OR flag = {flag:Nullable(String)})
             ORDER BY fleet_id, serial, flag
             LIMIT {limit:UInt32}`,
-    query_params: { fleet: options.fleetId ?? null, limit: options.limit ?? 10_000 },
+    query_params: { fleet: options.fleetId ?? null, flag: options.flag ?? null, limit: options.limit ?? 10_000 },
     format: 'JSONEachRow',
   });
   return result.json<CurrentFlag>();

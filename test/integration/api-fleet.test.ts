@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../api/warranty.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { runBulkEvaluation } from '../../processors/warranty/bulk.ts';
+import { runWarrantyJob } from '../../processors/warranty/job.ts';
 import { openTestApi, readTopic, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
 import { fixturePath } from '../support/ingest.ts';
 
@@ -31,12 +31,7 @@ beforeAll(async () => {
     { serial: 'TF2503-0000000A', fleet_id: 'fleet-a', model: 'WW-TF-STD-64', collected_at: daysAgo(1), avg_pe_cycles: 990 },
     { serial: 'NV2520B00001', fleet_id: 'fleet-b', model: 'WW-NV4-1T', collected_at: daysAgo(1), host_bytes_written: 610e12 },
   ]);
-  await runBulkEvaluation(api.clickhouse.client, loadCatalog(), {
-    at: todayUtc(),
-    runId: 1,
-    previous: null,
-    thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 },
-  });
+  await runWarrantyJob({ client: api.clickhouse.client, catalog: loadCatalog(), at: todayUtc(), thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 } });
   [fleetA, fleetB, quality, support, admin] = await Promise.all([
     api.auth({ name: 'a', role: 'fleet_manager', fleet_ids: ['fleet-a'] }),
     api.auth({ name: 'b', role: 'fleet_manager', fleet_ids: ['fleet-b'] }),
@@ -162,6 +157,22 @@ describe('fleet views', () => {
     expect(body.totals).toMatchObject({ drives: 3, reporting: 3, warn: 1, critical: 1, temp_out_of_range: 1 });
     expect(body.models).toContainEqual(expect.objectContaining({ model: 'WW-NV4-512', drives: 1, near_limit: 1 }));
     expect(body.warranty).toEqual([{ status: 'active', drives: 3 }]);
+  });
+
+  it('lists the flags the latest evaluation raised, for that fleet only', async () => {
+    const body = (await get('/v1/fleets/fleet-a/flags', fleetA)).json();
+    expect(body.fleet_id).toBe('fleet-a');
+    const near = body.flags.filter((f: { flag: string }) => f.flag.startsWith('near_'));
+    expect(near.map((f: { serial: string; flag: string; level: string; threshold: number }) => [f.serial, f.flag, f.level, f.threshold]).sort()).toEqual([
+      ['NV2520A00002', 'near_tbw', 'warn', 80],
+      ['TF2503-0000000A', 'near_pe', 'critical', 95],
+    ]);
+    expect(near.find((f: { serial: string }) => f.serial === 'NV2520A00002').value).toBeCloseTo(90, 6);
+    expect(body.flags.map((f: { serial: string }) => f.serial)).not.toContain('NV2520B00001');
+    const onlyPe = (await get('/v1/fleets/fleet-a/flags?flag=near_pe', quality)).json();
+    expect(onlyPe.flags.map((f: { serial: string }) => f.serial)).toEqual(['TF2503-0000000A']);
+    expect((await get('/v1/fleets/fleet-a/flags', fleetB)).statusCode).toBe(404);
+    expect((await get('/v1/fleets/fleet-a/flags?flag=nearly', fleetA)).json().error.fields[0].field).toBe('query.flag');
   });
 
   it('shows one drive’s evaluation and telemetry history', async () => {
