@@ -309,9 +309,11 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   now64(3) AS evaluated_at
 FROM ${s4}`;
   // A run yields one row per serial, so the insert-time deduplication of ReplacingMergeTree would only cost a pass.
+  // Blocks of half a million rows let both insert threads sort and write parts: with the default of about a million,
+  // one thread wrote a 1 M-unit snapshot alone (0.45 s against 0.56 s for the insert).
   const query = `INSERT INTO warranty_status (${snapshotColumns})
 ${final}
-SETTINGS ${settings}, optimize_on_insert = 0`;
+SETTINGS ${settings}, optimize_on_insert = 0, min_insert_block_size_rows = 500000, min_insert_block_size_bytes = 0`;
   return { query, params };
 }
 
