@@ -3,13 +3,7 @@ import type { System } from '../cli/system.ts';
 import { runAnalyticsJob } from './analytics/job.ts';
 import { JobScheduler } from './scheduler.ts';
 import { lastRun, runWarrantyJob } from './warranty/job.ts';
-import type { Thresholds } from './warranty/bulk-sql.ts';
-
-export const thresholdsFrom = (config: System['config']): Thresholds => ({
-  warnPct: config.WEARWATCH_WARN_PCT,
-  criticalPct: config.WEARWATCH_CRITICAL_PCT,
-  endingDays: config.WEARWATCH_ENDING_DAYS,
-});
+import { thresholdsFrom } from './warranty/thresholds.ts';
 
 /**
  * Starts the processors inside a running process: the bulk warranty evaluation + flagging on WEARWATCH_EVALUATE_CRON,

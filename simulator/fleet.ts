@@ -1,6 +1,7 @@
 import { decodeSerial, type Catalog, type CatalogModel } from '../core/catalog/load.ts';
 import { addMonths, dayFromIso, isoFromDay } from '../core/calendar.ts';
 import { unitAttributes } from '../processors/analytics/units.ts';
+import { wearLimit } from '../processors/warranty/evaluate.ts';
 import { badBatchLines, firmwareReleases, fleetProfiles, listPrices, type FleetProfile } from './profiles.ts';
 import { Rng } from './random.ts';
 import { SerialFactory } from './serials.ts';
@@ -173,7 +174,7 @@ function specFor(input: Pick<DriveSpec, 'index' | 'serial' | 'model' | 'fleet' |
     waf,
     report_second: rng.int(86_400),
     capacity_bytes: capacity,
-    rating: model.kind === 'ssd' ? (model.tbw_tb ?? 0) * 1e12 : (model.pe_cycles ?? 0),
+    rating: wearLimit(model),
     coverage_end: input.coverageEnd,
     coverage_band: input.coverageBand,
     replaces: input.replaces,

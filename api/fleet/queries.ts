@@ -1,17 +1,10 @@
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { isoTime } from '../sql.ts';
-import type { Config } from '../../core/config.ts';
+import { thresholdsFrom, type Thresholds } from '../../processors/warranty/thresholds.ts';
 
 /** Wear level of a drive against the configured near-limit thresholds (percent of TBW or P/E used). */
 export const wearLevels = ['ok', 'warn', 'critical', 'unknown'] as const;
 export type WearLevel = (typeof wearLevels)[number];
-
-export interface Thresholds {
-  warnPct: number;
-  criticalPct: number;
-  /** "Warranty ending" this many days ahead. */
-  endingDays: number;
-}
 
 export interface DriveFilter {
   model?: string;
@@ -72,8 +65,7 @@ const fleetDrives = `
 const settings = { join_use_nulls: 1 } as const;
 
 /** Fleet queries with the configured near-limit thresholds. */
-export const fleetQueriesFor = (client: ClickHouseClient, config: Pick<Config, 'WEARWATCH_WARN_PCT' | 'WEARWATCH_CRITICAL_PCT' | 'WEARWATCH_ENDING_DAYS'>) =>
-  new FleetQueries(client, { warnPct: config.WEARWATCH_WARN_PCT, criticalPct: config.WEARWATCH_CRITICAL_PCT, endingDays: config.WEARWATCH_ENDING_DAYS });
+export const fleetQueriesFor = (client: ClickHouseClient, config: Parameters<typeof thresholdsFrom>[0]) => new FleetQueries(client, thresholdsFrom(config));
 
 export class FleetQueries {
   constructor(

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isoDate } from '../../core/contracts/common.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
 import { WearwatchError } from '../../core/errors.ts';
-import { thresholdsFrom } from '../../processors/index.ts';
+import { thresholdsFrom } from '../../processors/warranty/thresholds.ts';
 import { runWarrantyJob } from '../../processors/warranty/job.ts';
 import { evaluateSerial } from '../../processors/warranty/queries.ts';
 import { createProgress } from '../progress.ts';

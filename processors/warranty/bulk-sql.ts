@@ -2,6 +2,7 @@ import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
 import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
+import type { Thresholds } from './thresholds.ts';
 
 /**
  * The warranty rules of evaluate.ts written as ClickHouse SQL for the whole fleet. Each expression mirrors one step of
@@ -154,12 +155,6 @@ LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${driveColumns} FROM drive
 GROUP BY c.unit
 SETTINGS ${settings}, join_use_nulls = 1`;
   return { query, params };
-}
-
-export interface Thresholds {
-  warnPct: number;
-  criticalPct: number;
-  endingDays: number;
 }
 
 /** The last successful run, whose flags a run's flags are compared with. */

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { writeCatalog, type Catalog } from '../../core/catalog/load.ts';
-import { flagChangesSql, lineageSql, runCountsSql, snapshotSql, type BulkSql, type PreviousRun, type Thresholds } from './bulk-sql.ts';
+import { flagChangesSql, lineageSql, runCountsSql, snapshotSql, type BulkSql, type PreviousRun } from './bulk-sql.ts';
+import type { Thresholds } from './thresholds.ts';
 
 export interface BulkRunOptions {
   /** Evaluation date 'YYYY-MM-DD'. */

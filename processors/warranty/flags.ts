@@ -1,5 +1,5 @@
 import type { AlertEvent, AlertFlag } from '../../core/contracts/alert.ts';
-import type { Thresholds } from './bulk-sql.ts';
+import type { Thresholds } from './thresholds.ts';
 import type { WarrantyEvaluation } from './evaluate.ts';
 
 export type FlagLevel = AlertEvent['level'];

@@ -4,7 +4,7 @@ import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import type { Catalog } from '../../core/catalog/load.ts';
 import { WearwatchError } from '../../core/errors.ts';
 import { publishPendingAlerts } from './alerts.ts';
-import type { Thresholds } from './bulk-sql.ts';
+import type { Thresholds } from './thresholds.ts';
 import { runBulkEvaluation } from './bulk.ts';
 
 export interface JobRun {
