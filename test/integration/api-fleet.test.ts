@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { todayUtc } from '../../api/warranty.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
 import { runWarrantyJob } from '../../processors/warranty/job.ts';
-import { openTestApi, readTopic, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
+import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
+import { readJsonMessages } from '../support/kafka.ts';
 import { fixturePath } from '../support/ingest.ts';
 
 let api: TestApi;
@@ -204,7 +205,7 @@ describe('bulk enrolment', () => {
     expect(body).toMatchObject({ accepted: 1, rejected: 2 });
     expect(body.items[1]).toMatchObject({ serial: 'NV2521A00011', status: 'rejected' });
     expect(body.items[1].reasons[0]).toMatch(/^price_paid:/);
-    const [message] = await readTopic(api.kafka, api.topics.enrollment, 1);
+    const [message] = await readJsonMessages(api.kafka, api.topics.enrollment, 1);
     expect(message).toMatchObject({ key: 'NV2521A00010', value: { schema: 'wearwatch.enrollment.v1', fleet_id: 'fleet-a', price_paid: 199.99 } });
   });
 
@@ -213,7 +214,7 @@ describe('bulk enrolment', () => {
     const res = await api.app.inject({ method: 'POST', url: '/v1/fleets/fleet-a/enrollments', headers: { ...fleetA, 'content-type': 'text/csv' }, payload: csv });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ accepted: 1, rejected: 1 });
-    const messages = await readTopic(api.kafka, api.topics.enrollment, 2);
+    const messages = await readJsonMessages(api.kafka, api.topics.enrollment, 2);
     // Partitions interleave: find the message by its key.
     expect(messages.find((m) => m.key === 'NV2521A00020')?.value).toMatchObject({ proof_of_purchase: 'INV-1, shop "B"', price_paid: 89.5 });
     const badHeader = await api.app.inject({ method: 'POST', url: '/v1/fleets/fleet-a/enrollments', headers: { ...fleetA, 'content-type': 'text/csv' }, payload: 'serial,colour\nX,Y' });
@@ -246,7 +247,7 @@ describe('telemetry gateway', () => {
     expect(body).toMatchObject({ accepted: 2, rejected: 3 });
     expect(body.items[2].reasons[0]).toMatch(/^smartctl: /);
     expect(body.items[3].reasons[0]).toMatch(/^collected_at: /);
-    const messages = await readTopic(api.kafka, api.topics.telemetry, 2);
+    const messages = await readJsonMessages(api.kafka, api.topics.telemetry, 2);
     expect(messages.find((m) => m.key === 'NV2520A00001')?.value).toMatchObject({ source: 'gateway', host_bytes_written: 61e12 });
     expect(body.items[1].serial).toBe('BTNH93710FS91P0B');
     expect(messages.find((m) => m.key === 'BTNH93710FS91P0B')?.value.schema).toBe('wearwatch.telemetry.smartctl.v1');

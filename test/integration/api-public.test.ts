@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRma } from '../../ingest/messages.ts';
-import { openTestApi, readTopic, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
+import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
+import { readJsonMessages } from '../support/kafka.ts';
 
 let api: TestApi;
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
@@ -86,7 +87,7 @@ describe('RMA requests', () => {
     expect(status.events.map((e: { type: string }) => e.type)).toEqual(['requested', 'authorised']);
     expect(JSON.stringify(status)).not.toContain('ada@example.com');
 
-    const messages = await readTopic(api.kafka, api.topics.rma, 2);
+    const messages = await readJsonMessages(api.kafka, api.topics.rma, 2);
     expect(messages.map((m) => [m.key, m.value.event_type])).toEqual([
       ['NV2520A00001', 'requested'],
       ['NV2520A00001', 'authorised'],

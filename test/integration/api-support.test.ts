@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestApi, readTopic, seedDrives, type TestApi } from '../support/api.ts';
+import { openTestApi, seedDrives, type TestApi } from '../support/api.ts';
+import { readJsonMessages } from '../support/kafka.ts';
 
 let api: TestApi;
 let support: { authorization: string };
@@ -47,7 +48,7 @@ describe('support desk', () => {
     expect(replaced.history.at(-1)).toMatchObject({ replacement_serial: 'NV2520S00099', details: { actor: expect.stringContaining('desk') } });
     expect((await step(number, { type: 'closed' })).json()).toMatchObject({ state: 'closed', next_steps: [] });
 
-    const events = (await readTopic(api.kafka, api.topics.rma, 6)).filter((m) => m.value.rma_number === number);
+    const events = (await readJsonMessages(api.kafka, api.topics.rma, 6)).filter((m) => m.value.rma_number === number);
     expect(events.map((e) => e.value.event_type)).toEqual(['requested', 'authorised', 'received', 'inspected', 'replaced', 'closed']);
     expect(events.every((e) => e.key === 'NV2520S00001')).toBe(true);
   });

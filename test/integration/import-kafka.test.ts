@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { telemetryMessage, rmaEvent } from '../../core/contracts/index.ts';
 import { readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
 import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smartctl.ts';
@@ -8,34 +7,9 @@ import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
 import { ContractProducer } from '../../simulator/producer.ts';
 import { projectRoot, runCli } from '../support/cli.ts';
 import { smartctlFixtures } from '../support/ingest.ts';
-import { testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
+import { readJsonMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
 
 const kafka = testKafka();
-const consumers: { disconnect(): Promise<void> }[] = [];
-afterAll(async () => Promise.all(consumers.map((c) => c.disconnect())));
-
-/** Reads `count` messages from the start of `topic`. */
-async function consume(topic: string, count: number): Promise<{ key: string; value: unknown }[]> {
-  const consumer = kafka.consumer({ groupId: `import-test-${randomUUID()}` });
-  consumers.push(consumer);
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const messages: { key: string; value: unknown }[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages on ${topic}`)), 30_000);
-    void consumer.run({
-      eachMessage: async ({ message }) => {
-        messages.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) });
-        if (messages.length >= count) {
-          clearTimeout(timer);
-          resolve();
-        }
-      },
-    });
-  });
-  return messages;
-}
-
 describe('importers into Kafka', () => {
   it('sends usable smartctl documents as raw telemetry keyed by serial, which ingest can normalise', async () => {
     const telemetry = await uniqueTopic(kafka, 'import.smartctl');
@@ -49,7 +23,7 @@ describe('importers into Kafka', () => {
     expect(usable.length).toBeGreaterThanOrEqual(4);
     expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason)).join('\n')).toMatch(/rotating disk/);
 
-    const messages = await consume(telemetry, usable.length);
+    const messages = await readJsonMessages(kafka, telemetry, usable.length);
     expect(messages.map((m) => m.key).sort()).toEqual(usable.map((r) => (r.ok ? r.serial : '')).sort());
     for (const { key, value } of messages) {
       const parsed = telemetryMessage.parse(value);
@@ -73,10 +47,10 @@ describe('importers into Kafka', () => {
       if (record.rma) await producer.add({ topic: 'rma', key: record.rma.serial, value: record.rma });
     }
     await producer.disconnect();
-    const samples = await consume(telemetry, 12);
+    const samples = await readJsonMessages(kafka, telemetry, 12);
     expect(new Set(samples.map((m) => m.key))).toEqual(new Set(['ZA1FLE1P', '8HJ5Y7KH', 'ZLW18P9K', '7QT032NR']));
     for (const { value } of samples) expect(telemetryMessage.safeParse(value).success).toBe(true);
-    const [claim] = await consume(rma, 1);
+    const [claim] = await readJsonMessages(kafka, rma, 1);
     expect(rmaEvent.parse(claim!.value)).toMatchObject({ serial: 'ZLW18P9K', event_type: 'requested', reasons: ['drive_failed'] });
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { System } from '../../cli/system.ts';
 import { loadConfig } from '../../core/config.ts';
@@ -12,7 +12,7 @@ import { dlqHeaders } from '../../ingest/dead-letter.ts';
 import { startIngest, type IngestService, type TopicFamily } from '../../ingest/index.ts';
 import { queryRows } from '../support/clickhouse.ts';
 import { waitFor } from '../support/cli.ts';
-import { testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
+import { readMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
 import { fixturePath, telemetryEvent } from '../support/ingest.ts';
 
 const kafka: Kafka = testKafka();
@@ -50,30 +50,6 @@ afterAll(async () => {
 
 const count = async (query: string, params: Record<string, unknown> = {}) =>
   Number((await queryRows<{ n: number }>(system.clickhouse!, query, params))[0]!.n);
-
-async function readAll(topic: string, expected: number): Promise<KafkaMessage[]> {
-  const consumer = kafka.consumer({ groupId: `reader.${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const messages: KafkaMessage[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${messages.length}/${expected} messages on ${topic}`)), 30_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          messages.push(message);
-          if (messages.length >= expected) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
-}
 
 const enrollmentOf = (serial: string) => ({
   schema: 'wearwatch.enrollment.v1',
@@ -153,7 +129,7 @@ describe('ingest consumers against the real broker and chDB', () => {
     await producer.send({ topic: topicOf.telemetry, messages: good.map((g) => ({ key: g.serial, value: JSON.stringify(g) })) });
 
     for (const family of Object.keys(bad) as TopicFamily[]) {
-      const dead = await readAll(dlqTopic(topicOf[family]), bad[family].length);
+      const dead = await readMessages(kafka, dlqTopic(topicOf[family]), bad[family].length);
       expect(dead).toHaveLength(bad[family].length);
       for (const [i, expected] of bad[family].entries()) {
         const message = dead.find((m) => m.key?.toString() === `k${i}`)!;

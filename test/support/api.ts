@@ -1,5 +1,3 @@
-import type { Consumer } from 'kafkajs';
-import { randomUUID } from 'node:crypto';
 import { buildServer, type ApiServer } from '../../api/server.ts';
 import { KeyStore, type NewKeyRequest } from '../../api/keys.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
@@ -61,31 +59,6 @@ export async function openTestApi(env: Record<string, string> = {}): Promise<Tes
       await clickhouse.close();
     },
   };
-}
-
-/** Reads every message of a topic from the beginning until `count` have arrived (or the timeout). */
-export async function readTopic(kafka: Kafka, topic: string, count: number, timeoutMs = 20_000): Promise<{ key: string; value: Record<string, unknown> }[]> {
-  const consumer: Consumer = kafka.consumer({ groupId: `api-test-${randomUUID()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  const messages: { key: string; value: Record<string, unknown> }[] = [];
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${messages.length} of ${count} messages arrived on ${topic}`)), timeoutMs);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          messages.push({ key: message.key!.toString(), value: JSON.parse(message.value!.toString()) as Record<string, unknown> });
-          if (messages.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        },
-      });
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
 }
 
 export interface SeedDrive {
