@@ -7,7 +7,6 @@ import type { ApiDependencies } from './dependencies.ts';
 import { ApiError, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { KeyStore } from './keys.ts';
 import { RequestMetrics } from './request-metrics.ts';
-import { todayUtc } from './warranty.ts';
 import { WarrantyIndex } from './warranty-index.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
@@ -52,7 +51,7 @@ export async function buildServer(deps: ApiDependencies) {
   let indexFeed: ReturnType<WarrantyIndex['keepFresh']> | undefined;
   // The index loads before the server accepts requests; until it holds a serial, lookups read ClickHouse directly.
   app.addHook('onReady', async () => {
-    indexFeed = app.warrantyIndex.keepFresh(deps.config.API_INDEX_REFRESH_MS, () => todayUtc());
+    indexFeed = app.warrantyIndex.keepFresh(deps.config.API_INDEX_REFRESH_MS);
     await indexFeed.first;
   });
   app.addHook('onClose', async () => indexFeed?.stop());

@@ -3,9 +3,7 @@ import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../processors/warranty/evaluate.ts';
 import { maxChainDepth } from '../processors/warranty/rules.ts';
-import { trailingColumns, trailingWindow } from '../processors/warranty/sql.ts';
-
-type Trailing = Omit<TelemetrySummary, 'latest'>;
+import { telemetryFactsSql, telemetrySummary, type TelemetryRow } from '../processors/warranty/load-unit.ts';
 
 /**
  * Rows read again on every refresh, because an insert whose `ingested_at` was taken before the last refresh may have
@@ -22,19 +20,18 @@ const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
  * The facts the warranty rules need for every enrolled unit, held in memory so the public lookup evaluates a serial
  * without a query: ClickHouse (embedded chDB runs one query at a time, ~3-30 ms each) cannot answer a thousand
  * lookups a second, while evaluateUnit on in-memory facts takes microseconds. The facts are the same the single-unit
- * loader (processors/warranty/load-unit.ts) reads, with the same SQL fragments; refresh() reloads only units whose rows
- * arrived since the last refresh (by `ingested_at`), and everything when the evaluation day changes, since the
- * trailing window moves with it. A unit not in the index yet is left to the single-unit loader by the caller.
+ * loader (processors/warranty/load-unit.ts) reads, with the same SQL; the first refresh() loads every unit, later ones
+ * only units whose rows arrived since the last refresh (by `ingested_at`). None of the facts depends on the evaluation
+ * date (the rules apply it), so a new day needs no reload. A unit not in the index yet is left to the single-unit
+ * loader by the caller.
  */
 export class WarrantyIndex {
   private drives = new Map<string, DriveRecord>();
-  private latest = new Map<string, NonNullable<TelemetrySummary['latest']>>();
-  private trailing = new Map<string, Trailing>();
+  private telemetry = new Map<string, TelemetrySummary>();
   private rma = new Map<string, RmaRecord[]>();
   /** Replacement serial → the 'replaced' events naming it (unit replaced, when). */
   private replacements = new Map<string, { serial: string; at: string }[]>();
-  private since = 0;
-  private day: string | null = null;
+  private since: number | null = null;
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -42,37 +39,27 @@ export class WarrantyIndex {
   ) {}
 
   get ready(): boolean {
-    return this.day !== null;
+    return this.since !== null;
   }
 
   get size(): number {
     return this.drives.size;
   }
 
-  /** Brings the index up to date for evaluation day `at` ('YYYY-MM-DD'); returns how many units were reloaded. */
-  async refresh(at: string): Promise<number> {
-    const full = this.day !== at;
+  /** Brings the index up to date; returns how many units were reloaded. */
+  async refresh(): Promise<number> {
+    const full = this.since === null;
     const started = Date.now();
-    const since = full ? 0 : this.since - overlapMs;
+    const since = full ? 0 : this.since! - overlapMs;
     const changed = (table: string) => `SELECT DISTINCT serial FROM ${table} WHERE ingested_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
-    const [drives, latest, trailing, rma] = await Promise.all([
+    const [drives, telemetry, rma] = await Promise.all([
       this.rows<DriveRecord & { price_paid: string | number }>(
         `SELECT serial, model, toString(fleet_id) AS fleet_id, if(purchase_date IS NULL, NULL, toString(purchase_date)) AS purchase_date,
                 proof_of_purchase, price_paid, toString(currency) AS currency
          FROM drives FINAL WHERE {full:Bool} OR serial IN (${changed('drives')})`,
         { full, since },
       ),
-      this.rows<{ serial: string; at_ms: number; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null }>(
-        `SELECT serial, toUnixTimestamp64Milli(collected_at) AS at_ms, host_bytes_written, avg_pe_cycles, temperature_c
-         FROM telemetry_latest FINAL WHERE {full:Bool} OR serial IN (${changed('telemetry')})`,
-        { full, since },
-      ),
-      this.rows<{ serial: string; hbw_first_ms: number; hbw_first: number; pe_first_ms: number; pe_first: number; temp_min: number | null; temp_max: number | null; hbw_n: number; pe_n: number }>(
-        `SELECT serial, ${trailingColumns} FROM telemetry
-         WHERE ${trailingWindow} AND ({full:Bool} OR serial IN (${changed('telemetry')}))
-         GROUP BY serial`,
-        { full, since, at },
-      ),
+      this.rows<TelemetryRow & { serial: string }>(telemetryFactsSql(`{full:Bool} OR serial IN (${changed('telemetry')})`), { full, since }),
       this.rows<RmaRecord & { serial: string; at_ms: number }>(
         `SELECT serial, rma_number, toString(event_type) AS event_type, toUnixTimestamp64Milli(occurred_at) AS at_ms, findings, replacement_serial
          FROM rma_events FINAL WHERE {full:Bool} OR serial IN (${changed('rma_events')})
@@ -80,26 +67,9 @@ export class WarrantyIndex {
         { full, since },
       ),
     ]);
-    if (full) {
-      this.drives = new Map();
-      this.latest = new Map();
-      this.trailing = new Map();
-      this.rma = new Map();
-      this.replacements = new Map();
-    }
     for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: Number(d.price_paid) });
-    for (const { serial, at_ms, ...l } of latest) this.latest.set(serial, { collected_at: iso(at_ms), ...l });
-    if (!full) for (const serial of new Set(latest.map((l) => l.serial))) this.trailing.delete(serial);
-    for (const t of trailing) {
-      this.trailing.set(t.serial, {
-        trailing_hbw: Number(t.hbw_n) > 0 ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
-        trailing_pe: Number(t.pe_n) > 0 ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
-        temp_min: t.temp_min,
-        temp_max: t.temp_max,
-      });
-    }
+    for (const t of telemetry) this.telemetry.set(t.serial, telemetrySummary(t));
     this.indexRma(rma);
-    this.day = at;
     this.since = started;
     return drives.length;
   }
@@ -111,10 +81,7 @@ export class WarrantyIndex {
   }
 
   private chain(serial: string, at: string, depth: number, withTelemetry: boolean): UnitInputs {
-    const latest = this.latest.get(serial) ?? null;
-    const trailing = this.trailing.get(serial);
-    const telemetry: TelemetrySummary | null =
-      withTelemetry && (latest || trailing) ? { latest, ...(trailing ?? { trailing_hbw: null, trailing_pe: null, temp_min: null, temp_max: null }) } : null;
+    const telemetry = withTelemetry ? (this.telemetry.get(serial) ?? null) : null;
     // The latest replacement of another unit by this serial that happened by `at` (as load-unit's loadLink).
     const link =
       depth < maxChainDepth
@@ -172,10 +139,10 @@ export class WarrantyIndex {
    * when the next is due is not overlapped. Failures are logged and retried at the next interval. stop() settles once
    * a refresh in flight has finished, so a shutdown can close ClickHouse after it rather than under it.
    */
-  keepFresh(intervalMs: number, today: () => string): { first: Promise<void>; stop: () => Promise<void> } {
+  keepFresh(intervalMs: number): { first: Promise<void>; stop: () => Promise<void> } {
     let running: Promise<void> | undefined;
     const tick = () => {
-      running ??= this.refresh(today())
+      running ??= this.refresh()
         .then(() => undefined)
         .catch((error: unknown) => this.logger.warn({ err: error }, 'warranty index refresh failed; lookups fall back to ClickHouse'))
         .finally(() => (running = undefined));

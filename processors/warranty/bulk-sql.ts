@@ -1,7 +1,7 @@
 import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
-import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
+import { rmaByAt, telemetryColumns } from './sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
 /**
@@ -196,17 +196,18 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     prev_run: previous?.runId ?? 0,
     prev_date: previous?.at ?? at,
   };
-  const trailing = ['hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
-  const facts = `(SELECT ${driveColumns.split(', ').map((c) => `u.${c} AS ${c}`).join(', ')},
-    l.collected_at AS l_at, l.host_bytes_written AS l_hbw, l.avg_pe_cycles AS l_pe, l.temperature_c AS l_temp,
-    ${trailing.map((c) => `t.${c} AS ${c}`).join(', ')},
+  const telemetry = ['l_at', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
+  // A unit's own coverage is worked out on the drive rows, before the joins: the serial decode's helper columns then end
+  // there instead of being carried through every later stage, which halved the time spent planning the query.
+  const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'manufactured', 'own_start', 'own_base_end'];
+  const facts = `(SELECT ${[...driveColumns.split(', '), ...own].map((c) => `u.${c} AS ${c}`).join(', ')},
+    ${telemetry.map((c) => `t.${c} AS ${c}`).join(', ')},
     r.found AS found, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
     g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'p.flag_mask' : 'toUInt8(0)'} AS flags_before
-  FROM (SELECT ${unitKey} AS k, ${driveColumns} FROM drives FINAL) AS u
-  LEFT JOIN (SELECT ${unitKey} AS k, collected_at, host_bytes_written, avg_pe_cycles, temperature_c FROM telemetry_latest FINAL) AS l ON l.k = u.k
-  LEFT JOIN (SELECT ${unitKey} AS k, ${trailingColumns} FROM telemetry WHERE ${trailingWindow} GROUP BY k) AS t ON t.k = u.k
+  FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${driveColumns} FROM drives FINAL)`)} AS u
+  LEFT JOIN (SELECT ${unitKey} AS k, ${telemetryColumns} FROM telemetry_summary FINAL) AS t ON t.k = u.k
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
@@ -224,7 +225,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   })`;
 
   const s1 = stage(
-    withOwnCoverage(catalog, params, facts),
+    facts,
     `if(is_replacement, g_start, own_start) AS cov_start,
      greatest(if(is_replacement, g_end, own_base_end), repair_end) AS end_excl,
      ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,

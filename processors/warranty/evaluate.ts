@@ -31,7 +31,7 @@ export interface WearPoint {
 export interface TelemetrySummary {
   /** The unit's newest sample. */
   latest: { collected_at: string; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
-  /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingWindowDays). */
+  /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingPeriodDays). */
   trailing_hbw: WearPoint | null;
   trailing_pe: WearPoint | null;
   /** Temperature extremes seen inside the trailing window. */

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import type { RmaEventType } from '../../core/contracts/rma.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './evaluate.ts';
 import { maxChainDepth } from './rules.ts';
-import { rmaByAt, trailingColumns, trailingWindow } from './sql.ts';
+import { rmaByAt, telemetryColumns } from './sql.ts';
 
 async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
@@ -21,29 +21,41 @@ async function loadDrive(client: ClickHouseClient, serial: string): Promise<Driv
   return drive ? { ...drive, price_paid: Number(drive.price_paid) } : null;
 }
 
-async function loadTelemetry(client: ClickHouseClient, serial: string, at: string): Promise<TelemetrySummary | null> {
-  const [latest] = await rows<{ at_ms: number; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null }>(
-    client,
-    `SELECT toUnixTimestamp64Milli(collected_at) AS at_ms, host_bytes_written, avg_pe_cycles, temperature_c
-     FROM telemetry_latest FINAL WHERE serial = {serial:String}`,
-    { serial },
-  );
-  const [t] = await rows<{ hbw_first_ms: number; hbw_first: number; pe_first_ms: number; pe_first: number; temp_min: number | null; temp_max: number | null; hbw_n: number; pe_n: number }>(
-    client,
-    `SELECT ${trailingColumns}
-     FROM telemetry WHERE serial = {serial:String} AND ${trailingWindow}`,
-    { serial, at },
-  );
-  if (!latest && !t?.hbw_n && !t?.pe_n && t?.temp_min == null) return null;
+/** Telemetry facts as the bulk evaluation selects them (sql.ts), converted to the evaluator's summary. */
+export interface TelemetryRow {
+  l_at_ms: number;
+  l_hbw: number | null;
+  l_pe: number | null;
+  l_temp: number | null;
+  /** 1 when the window holds a reading of the counter. */
+  hbw_n: number;
+  hbw_first_ms: number;
+  hbw_first: number;
+  pe_n: number;
+  pe_first_ms: number;
+  pe_first: number;
+  temp_min: number | null;
+  temp_max: number | null;
+}
+
+/** The telemetry facts (with `serial`) of the units `where`, a condition on telemetry_summary, selects. */
+export const telemetryFactsSql = (where: string) => `SELECT serial, toUnixTimestamp64Milli(l_at) AS l_at_ms, l_hbw, l_pe, l_temp,
+  hbw_n, hbw_first_ms, hbw_first, pe_n, pe_first_ms, pe_first, temp_min, temp_max
+  FROM (SELECT serial, ${telemetryColumns} FROM telemetry_summary FINAL WHERE ${where})`;
+
+export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
   return {
-    latest: latest
-      ? { collected_at: iso(latest.at_ms), host_bytes_written: latest.host_bytes_written, avg_pe_cycles: latest.avg_pe_cycles, temperature_c: latest.temperature_c }
-      : null,
-    trailing_hbw: t && Number(t.hbw_n) > 0 ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
-    trailing_pe: t && Number(t.pe_n) > 0 ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
-    temp_min: t?.temp_min ?? null,
-    temp_max: t?.temp_max ?? null,
+    latest: { collected_at: iso(t.l_at_ms), host_bytes_written: t.l_hbw, avg_pe_cycles: t.l_pe, temperature_c: t.l_temp },
+    trailing_hbw: t.hbw_n ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
+    trailing_pe: t.pe_n ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
+    temp_min: t.temp_min,
+    temp_max: t.temp_max,
   };
+}
+
+async function loadTelemetry(client: ClickHouseClient, serial: string): Promise<TelemetrySummary | null> {
+  const [t] = await rows<TelemetryRow>(client, telemetryFactsSql('serial = {serial:String}'), { serial });
+  return t ? telemetrySummary(t) : null;
 }
 
 async function loadRma(client: ClickHouseClient, serial: string): Promise<RmaRecord[]> {
@@ -71,7 +83,7 @@ async function loadLink(client: ClickHouseClient, serial: string, at: string) {
 async function loadChain(client: ClickHouseClient, serial: string, at: string, depth: number, withTelemetry: boolean): Promise<UnitInputs> {
   const [drive, telemetry, rma, link] = await Promise.all([
     loadDrive(client, serial),
-    withTelemetry ? loadTelemetry(client, serial, at) : Promise.resolve(null),
+    withTelemetry ? loadTelemetry(client, serial) : Promise.resolve(null),
     loadRma(client, serial),
     depth < maxChainDepth ? loadLink(client, serial, at) : Promise.resolve(null),
   ]);
@@ -88,8 +100,8 @@ async function loadChain(client: ClickHouseClient, serial: string, at: string, d
 
 /**
  * Everything evaluateUnit needs about one serial at date `at` ('YYYY-MM-DD'), read with query parameters: the latest
- * enrolment, latest telemetry and trailing window, RMA history, and the chain of units it replaced. Returns null for a
- * serial that was never enrolled.
+ * enrolment, the telemetry summary (newest sample, trailing window), RMA history, and the chain of units it replaced.
+ * Returns null for a serial that was never enrolled.
  */
 export async function loadUnitInputs(client: ClickHouseClient, serial: string, at: string): Promise<UnitInputs | null> {
   const inputs = await loadChain(client, serial, at, 0, true);

@@ -56,8 +56,12 @@ export const flagBits = { near_warn: 1, near_critical: 2, wearout: 4, ending: 8,
 /** Days a replacement or repair is covered at least (clause II, Service Term). */
 export const replacementMinimumDays = 90;
 
-/** How far back the trailing write rate looks. */
-export const trailingWindowDays = 30;
+/**
+ * The trailing window of the write rate and the temperature review, kept per unit as telemetry arrives (migration
+ * 0023): two series of periods this long, the second offset by half of it; the window is the older of the two periods
+ * the newest sample falls in, so it reaches back at least half and at most all of this before the newest sample.
+ */
+export const trailingPeriodDays = 60;
 
 /** Wear-out projections further out than this are reported as "not within horizon" (null). */
 export const projectionHorizonDays = 36_500;

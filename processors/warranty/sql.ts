@@ -1,29 +1,32 @@
-import { trailingWindowDays } from './rules.ts';
+import { trailingPeriodDays } from './rules.ts';
 
 /**
- * SQL shared by the single-unit loader and the bulk evaluation, so both read a unit's facts the same way.
- * Values arrive only as query parameters: {at:Date32} is the evaluation date.
+ * SQL shared by the single-unit loader, the public lookup index and the bulk evaluation, so all read a unit's facts
+ * the same way. Values arrive only as query parameters: {at:Date32} is the evaluation date.
  */
 
-/** Telemetry inside the trailing window ending with the evaluation day. */
-export const trailingWindow = `collected_at >= toDateTime64({at:Date32} - ${trailingWindowDays}, 3, 'UTC')
-  AND collected_at < toDateTime64({at:Date32} + 1, 3, 'UTC')`;
+const half = trailingPeriodDays / 2;
 
 /**
- * Per-unit trailing figures: the earliest reading of each wear counter in the window (the trailing rate is measured
- * from it) and the temperature extremes. min/argMin are idempotent, so redelivered samples cannot skew them. The
- * counters are read as not-Nullable where the condition already excludes NULL: argMin keeps a compact numeric state
- * then, which matters when millions of units are aggregated at once.
+ * A unit's telemetry facts, selected from `telemetry_summary FINAL` (see its migration): the newest sample (l_*) and,
+ * for the trailing window, the earliest reading of each wear counter (the trailing rate is measured from it, *_n says
+ * whether there is one) and the temperature extremes. The window is the older of the unit's two current periods, the
+ * ones its newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
  */
-export const trailingColumns = `
-  toUnixTimestamp64Milli(minIf(collected_at, host_bytes_written IS NOT NULL)) AS hbw_first_ms,
-  argMinIf(assumeNotNull(host_bytes_written), collected_at, host_bytes_written IS NOT NULL) AS hbw_first,
-  toUnixTimestamp64Milli(minIf(collected_at, avg_pe_cycles IS NOT NULL)) AS pe_first_ms,
-  argMinIf(assumeNotNull(avg_pe_cycles), collected_at, avg_pe_cycles IS NOT NULL) AS pe_first,
-  min(temperature_c) AS temp_min,
-  max(temperature_c) AS temp_max,
-  countIf(host_bytes_written IS NOT NULL) AS hbw_n,
-  countIf(avg_pe_cycles IS NOT NULL) AS pe_n`;
+export const telemetryColumns = `
+  latest.1 AS l_at, latest.2 AS l_hbw, latest.3 AS l_pe, latest.4 AS l_temp,
+  intDiv(toUnixTimestamp64Milli(l_at), 86400000) AS l_day,
+  toUInt32(intDiv(l_day, ${trailingPeriodDays})) AS l_period_a,
+  toUInt32(intDiv(l_day + ${half}, ${trailingPeriodDays})) AS l_period_b,
+  -- Series a's current period starts on day period_a * P, series b's on period_b * P - P / 2.
+  l_period_a * ${trailingPeriodDays} <= l_period_b * ${trailingPeriodDays} - ${half} AS window_a,
+  if(window_a, l_period_a, l_period_b) AS l_period,
+  if(window_a, hbw_a, hbw_b) AS hbw_w, if(window_a, pe_a, pe_b) AS pe_w,
+  if(window_a, temp_min_a, temp_min_b) AS temp_min_w, if(window_a, temp_max_a, temp_max_b) AS temp_max_w,
+  hbw_w.1 = l_period AS hbw_n, -hbw_w.2 AS hbw_first_ms, hbw_w.3 AS hbw_first,
+  pe_w.1 = l_period AS pe_n, -pe_w.2 AS pe_first_ms, pe_w.3 AS pe_first,
+  if(temp_min_w.1 = l_period, -temp_min_w.2, NULL) AS temp_min,
+  if(temp_max_w.1 = l_period, temp_max_w.2, NULL) AS temp_max`;
 
 /** The event date of an RMA event (UTC calendar day) and whether it happened by the evaluation date. */
 export const rmaByAt = `toDate32(occurred_at) <= {at:Date32}`;

@@ -64,18 +64,18 @@ async function expectSameAsLoader(index: WarrantyIndex) {
 describe('warranty index', () => {
   it('evaluates every unit exactly as the single-unit loader does', async () => {
     const index = new WarrantyIndex(clickhouse.client, logger);
-    expect(await index.refresh(today)).toBe(serials.length);
+    expect(await index.refresh()).toBe(serials.length);
     await expectSameAsLoader(index);
     expect(index.inputs('NV2401NOPE01', today)).toBeUndefined();
   });
 
   it('takes in new telemetry, enrolments and RMA events on the next refresh', async () => {
     const index = new WarrantyIndex(clickhouse.client, logger);
-    await index.refresh(today);
+    await index.refresh();
     await seedTelemetry(clickhouse, [{ serial: serials[0]!, fleet_id: 'f', model: 'WW-NV4-1T', collected_at: daysAgo(0), host_bytes_written: 75e12 }]);
     await seedDrives(clickhouse, [{ serial: 'NV2401I00099', model: 'WW-NV4-2T', fleet_id: 'f' }]);
     await rmaEvent(serials[5]!, 'RMA-AAAA0005', 'inspected', daysAgo(0), { findings: ['tampered_label'] });
-    await index.refresh(today);
+    await index.refresh();
     expect(index.inputs(serials[0]!, today)!.telemetry!.latest!.host_bytes_written).toBe(75e12);
     expect(evaluateUnit(index.inputs(serials[5]!, today)!, today, catalog).status).toBe('void');
     expect(index.size).toBe(serials.length + 1);

@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ClickHouse } from '../../core/clickhouse.ts';
+import type { TelemetrySummary } from '../../processors/warranty/evaluate.ts';
+import { telemetryFactsSql, telemetrySummary, type TelemetryRow } from '../../processors/warranty/load-unit.ts';
+import { trailingPeriodDays } from '../../processors/warranty/rules.ts';
+import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
+
+/**
+ * telemetry_summary keeps each unit's trailing figures as samples arrive. Whatever the order, batching and redelivery
+ * of the samples, the figures must be those of the window defined in rules.ts (trailingPeriodDays), computed here
+ * naively from every sample.
+ */
+
+interface Sample {
+  collected_at: string;
+  host_bytes_written: number | null;
+  avg_pe_cycles: number | null;
+  temperature_c: number | null;
+}
+
+const dayMs = 86_400_000;
+
+function expected(samples: Sample[]): TelemetrySummary {
+  const ms = (s: Sample) => Date.parse(s.collected_at);
+  const newest = samples.reduce((a, b) => (ms(b) > ms(a) ? b : a));
+  const day = Math.floor(ms(newest) / dayMs);
+  const p = trailingPeriodDays;
+  const start = Math.min(Math.floor(day / p) * p, Math.floor((day + p / 2) / p) * p - p / 2);
+  const window = samples.filter((s) => Math.floor(ms(s) / dayMs) >= start).sort((a, b) => ms(a) - ms(b));
+  const first = (pick: (s: Sample) => number | null) => {
+    const s = window.find((x) => pick(x) !== null);
+    return s ? { at: s.collected_at, value: pick(s)! } : null;
+  };
+  const temps = window.map((s) => s.temperature_c).filter((t) => t !== null);
+  return {
+    latest: { collected_at: newest.collected_at, host_bytes_written: newest.host_bytes_written, avg_pe_cycles: newest.avg_pe_cycles, temperature_c: newest.temperature_c },
+    trailing_hbw: first((s) => s.host_bytes_written),
+    trailing_pe: first((s) => s.avg_pe_cycles),
+    temp_min: temps.length ? Math.min(...temps) : null,
+    temp_max: temps.length ? Math.max(...temps) : null,
+  };
+}
+
+// Samples of one unit at distinct minutes over ~half a year, so the window's edges and both period series are crossed.
+const origin = Date.parse('2026-06-01T00:00:00Z');
+const unitSamples = fc
+  .uniqueArray(fc.integer({ min: 0, max: 180 * 24 * 60 }), { minLength: 1, maxLength: 12 })
+  .chain((minutes) =>
+    fc.tuple(
+      ...minutes.map((m) =>
+        fc.record({
+          collected_at: fc.constant(new Date(origin + m * 60_000).toISOString()),
+          host_bytes_written: fc.option(fc.integer({ min: 0, max: 2 ** 50 }), { freq: 4 }),
+          avg_pe_cycles: fc.option(fc.integer({ min: 0, max: 100_000 }), { freq: 4 }),
+          temperature_c: fc.option(fc.integer({ min: -40, max: 120 }), { freq: 4 }),
+        }),
+      ),
+    ),
+  );
+
+let clickhouse: ClickHouse;
+beforeAll(async () => {
+  clickhouse = await openTestClickHouse();
+});
+afterAll(() => clickhouse?.close());
+
+describe('telemetry summary', () => {
+  it('holds the trailing window of every unit, whatever the order, batches and redeliveries of its samples', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(unitSamples, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4 }), fc.integer(), async (units, batches, seed) => {
+        await clickhouse.client.command({ query: 'TRUNCATE TABLE telemetry_summary' });
+        const rows = units.flatMap((samples, u) => samples.map((s) => ({ ...s, serial: `NV2601S${String(u).padStart(5, '0')}`, fleet_id: 'f', model: 'm', firmware: '1', source: 'test' })));
+        // Every sample once, a third of them again, shuffled and split into separate inserts (parts merged by FINAL).
+        const sent = [...rows, ...rows.filter((_, i) => i % 3 === 0)].map((r, i) => ({ r, key: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 }));
+        sent.sort((a, b) => a.key - b.key);
+        for (let b = 0; b < batches; b++) {
+          const values = sent.filter((_, i) => i % batches === b).map((x) => x.r);
+          if (values.length) await clickhouse.client.insert({ table: 'telemetry', values, format: 'JSONEachRow' });
+        }
+        const got = await queryRows<TelemetryRow & { serial: string }>(clickhouse, `${telemetryFactsSql('1')} ORDER BY serial`);
+        expect(got.map((row) => telemetrySummary(row))).toEqual(units.map(expected));
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
