@@ -3,7 +3,8 @@ import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../processors/warranty/evaluate.ts';
 import { maxChainDepth } from '../processors/warranty/rules.ts';
-import { telemetryFactsSql, telemetrySummary, type TelemetryRow } from '../processors/warranty/load-unit.ts';
+import { telemetrySummary, type TelemetryRow } from '../processors/warranty/load-unit.ts';
+import { telemetryFactsSql } from '../processors/warranty/sql.ts';
 
 /**
  * Rows read again on every refresh, because an insert whose `ingested_at` was taken before the last refresh may have
@@ -50,7 +51,7 @@ export class WarrantyIndex {
   async refresh(): Promise<number> {
     const full = this.since === null;
     const started = Date.now();
-    const since = full ? 0 : this.since! - overlapMs;
+    const since = this.since === null ? 0 : this.since - overlapMs;
     const changed = (table: string) => `SELECT DISTINCT serial FROM ${table} WHERE ingested_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
     const [drives, telemetry, rma] = await Promise.all([
       this.rows<DriveRecord & { price_paid: string | number }>(

@@ -242,7 +242,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     s1,
     `w_used / w_limit * 100 AS w_pct,
      w_used >= w_limit AS w_reached,
-     if(coalesce(first_n, 0) > 0 AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate,
+     if(first_n AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate,
      if(end_excl IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, end_excl)))) AS days_left`,
   );
   const s3 = stage(

@@ -2,7 +2,7 @@ import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import type { RmaEventType } from '../../core/contracts/rma.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './evaluate.ts';
 import { maxChainDepth } from './rules.ts';
-import { rmaByAt, telemetryColumns } from './sql.ts';
+import { rmaByAt, telemetryFactsSql } from './sql.ts';
 
 async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
   const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
@@ -21,7 +21,7 @@ async function loadDrive(client: ClickHouseClient, serial: string): Promise<Driv
   return drive ? { ...drive, price_paid: Number(drive.price_paid) } : null;
 }
 
-/** Telemetry facts as the bulk evaluation selects them (sql.ts), converted to the evaluator's summary. */
+/** A row of telemetryFactsSql (sql.ts); telemetrySummary converts it to the evaluator's summary. */
 export interface TelemetryRow {
   l_at_ms: number;
   l_hbw: number | null;
@@ -37,11 +37,6 @@ export interface TelemetryRow {
   temp_min: number | null;
   temp_max: number | null;
 }
-
-/** The telemetry facts (with `serial`) of the units `where`, a condition on telemetry_summary, selects. */
-export const telemetryFactsSql = (where: string) => `SELECT serial, toUnixTimestamp64Milli(l_at) AS l_at_ms, l_hbw, l_pe, l_temp,
-  hbw_n, hbw_first_ms, hbw_first, pe_n, pe_first_ms, pe_first, temp_min, temp_max
-  FROM (SELECT serial, ${telemetryColumns} FROM telemetry_summary FINAL WHERE ${where})`;
 
 export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
   return {

@@ -28,5 +28,10 @@ export const telemetryColumns = `
   if(temp_min_w.1 = l_period, -temp_min_w.2, NULL) AS temp_min,
   if(temp_max_w.1 = l_period, temp_max_w.2, NULL) AS temp_max`;
 
+/** The telemetry facts (with `serial`) of the units `where`, a condition on telemetry_summary, selects. */
+export const telemetryFactsSql = (where: string) => `SELECT serial, toUnixTimestamp64Milli(l_at) AS l_at_ms, l_hbw, l_pe, l_temp,
+  hbw_n, hbw_first_ms, hbw_first, pe_n, pe_first_ms, pe_first, temp_min, temp_max
+  FROM (SELECT serial, ${telemetryColumns} FROM telemetry_summary FINAL WHERE ${where})`;
+
 /** The event date of an RMA event (UTC calendar day) and whether it happened by the evaluation date. */
 export const rmaByAt = `toDate32(occurred_at) <= {at:Date32}`;

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import type { TelemetrySummary } from '../../processors/warranty/evaluate.ts';
-import { telemetryFactsSql, telemetrySummary, type TelemetryRow } from '../../processors/warranty/load-unit.ts';
+import { telemetrySummary, type TelemetryRow } from '../../processors/warranty/load-unit.ts';
+import { telemetryFactsSql } from '../../processors/warranty/sql.ts';
 import { trailingPeriodDays } from '../../processors/warranty/rules.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
