@@ -3,7 +3,7 @@ import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../processors/warranty/evaluate.ts';
 import { maxChainDepth } from '../processors/warranty/rules.ts';
-import { telemetrySummary, type TelemetryRow } from '../processors/warranty/load-unit.ts';
+import { iso, telemetrySummary, type TelemetryRow } from '../processors/warranty/load-unit.ts';
 import { telemetryFactsSql } from '../processors/warranty/sql.ts';
 
 /**
@@ -14,8 +14,6 @@ const overlapMs = 5_000;
 
 /** Rows parsed between yields to the event loop, so a large refresh never holds up requests for long. */
 const parseSlice = 2_000;
-
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 /**
  * The facts the warranty rules need for every enrolled unit, held in memory so the public lookup evaluates a serial

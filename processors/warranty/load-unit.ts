@@ -9,7 +9,8 @@ async function rows<T>(client: ClickHouseClient, query: string, params: Record<s
   return result.json<T>();
 }
 
-const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+/** An instant read from ClickHouse as epoch milliseconds, as ISO 8601. */
+export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 async function loadDrive(client: ClickHouseClient, serial: string): Promise<DriveRecord | null> {
   const [drive] = await rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number }>(
