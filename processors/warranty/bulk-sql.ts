@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
-import { rmaByAt, telemetryColumns } from './sql.ts';
+import { bits, isEnrolled, rmaByAt, telemetryColumns } from './sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
 /**
@@ -30,6 +31,12 @@ const stage = (source: string, columns: string) => `(SELECT *, ${columns}\nFROM 
 
 /** The catalog's serial formats, each once (product lines may share one); sf_fmt numbers them from 1. */
 const serialFormats = (catalog: Catalog) => [...new Map([...catalog.formats.values()].map((f) => [f.name, f])).values()];
+
+/**
+ * A serial format's fingerprint, stored with each decoded date (unit_facts.decoded) so a unit is decoded again exactly
+ * when the pattern its model uses changes: 32 bits, never 0 (the "not decoded" default).
+ */
+const formatFingerprint = (pattern: string) => 1 + (parseInt(createHash('sha256').update(pattern).digest('hex').slice(0, 8), 16) % (2 ** 32 - 1));
 
 /**
  * Adds `manufactured` (the date the serial encodes per its model's serial format, NULL when it does not decode) to a
@@ -88,6 +95,7 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
     cat_model: models.map((m) => m.model),
     cat_kind: models.map((m) => m.kind),
     cat_fmt: models.map((m) => 1 + formats.findIndex((f) => f.name === catalog.formats.get(m.product_line)!.name)),
+    sf_fingerprint: formats.map((f) => formatFingerprint(f.format.pattern)),
     cat_months: models.map((m) => m.warranty_months),
     cat_limit: models.map(wearLimit),
     cat_temp_min: models.map((m) => m.temp_min_c),
@@ -99,6 +107,7 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
     `model_at > 0 AS model_known,
      {cat_kind:Array(String)}[model_at] AS kind,
      {cat_fmt:Array(UInt8)}[model_at] AS sf_fmt,
+     {sf_fingerprint:Array(UInt32)}[sf_fmt] AS sf_fingerprint,
      if(model_known, {cat_months:Array(UInt16)}[model_at], NULL) AS warranty_months,
      if(model_known, {cat_limit:Array(Float64)}[model_at], NULL) AS w_limit,
      if(model_known, {cat_temp_min:Array(Int16)}[model_at], NULL) AS temp_min_c,
@@ -106,16 +115,64 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
   );
 }
 
-const driveColumns = 'serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency';
+/**
+ * An enrolled unit's drive columns and cached manufacturing date, from unit_facts. LowCardinality again for the strings:
+ * the catalog lookup then runs once per distinct model, and the snapshot's LowCardinality columns take them as they are.
+ */
+const unitColumns = `serial, toLowCardinality(drive.2) AS model, toLowCardinality(drive.3) AS fleet_id,
+  drive.4 AS purchase_date, drive.5 AS proof_of_purchase, drive.6 AS price_paid, toLowCardinality(drive.7) AS currency,
+  ${bits('decoded', 0, 'UInt32')} AS manufactured_code,
+  if(manufactured_code = 0, NULL, addDays(toDate32('1900-01-01'), manufactured_code - 1)) AS manufactured`;
+
+/** The columns of `unitColumns` a later stage refers to by name. */
+const unitColumnNames = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency', 'manufactured'];
 
 /**
- * Adds the catalog model's columns and the coverage a unit earns by itself (not as a replacement) to a source with the
- * drive's columns: has_proof, manufactured, own_start, own_base_end (first day no longer covered).
+ * Adds the catalog model's columns and the coverage a unit earns by itself (not as a replacement) to a source of
+ * `unitColumns`: has_proof, own_start, own_base_end (first day no longer covered).
  */
 function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, source: string): string {
-  const s1 = stage(withModel(catalog, params, source), `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof`);
-  const s2 = stage(withManufactureDate(catalog, params, s1), `if(has_proof, purchase_date, manufactured) AS own_start`);
-  return stage(s2, `if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months), NULL) AS own_base_end`);
+  return stage(
+    withModel(catalog, params, source),
+    `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof,
+     if(has_proof, purchase_date, manufactured) AS own_start,
+     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months), NULL) AS own_base_end`,
+  );
+}
+
+/**
+ * Decodes the serial of every enrolled unit whose manufacturing date is not cached for its model's current serial format
+ * (new enrolments, and all units of a product line whose format a new catalog changes) into unit_facts.decoded. A unit
+ * re-enrolled as a model with another format between this step and the snapshot keeps its previous date for one run.
+ */
+export function decodeSerialsSql(catalog: Catalog): BulkSql {
+  const params: Record<string, unknown> = {};
+  const stale = `(SELECT * FROM ${withModel(catalog, params, `(SELECT serial, toLowCardinality(drive.2) AS model, ${bits('decoded', 33, 'UInt32')} AS cached FROM unit_facts FINAL WHERE ${isEnrolled})`)}
+    WHERE cached != sf_fingerprint)`;
+  // Packed as migration 0024 lays out unit_facts.decoded: decoded at, format fingerprint, days since 1900-01-01 + 1.
+  const query = `INSERT INTO unit_facts (serial, decoded)
+SELECT serial, bitShiftLeft(toUInt128(toUnixTimestamp64Milli(now64(3))), 65) + bitShiftLeft(toUInt128(sf_fingerprint), 33)
+  + if(manufactured IS NULL, 0, toUInt32(toInt32(manufactured) + 25568)) FROM ${withManufactureDate(catalog, params, stale)}
+SETTINGS ${settings}`;
+  return { query, params };
+}
+
+/** The last successful run, whose flags a run's flags are compared with. */
+export interface PreviousRun {
+  runId: number;
+  /** Its evaluation date 'YYYY-MM-DD'. */
+  at: string;
+}
+
+/**
+ * Records in unit_facts.flags the flag bits the previous run changed, which the snapshot compares a run's flags with.
+ * Only successful runs are ever `previous`, so a failed run's flags never count; recording the same run twice is a no-op.
+ */
+export function recordFlagsSql(previous: PreviousRun): BulkSql {
+  const query = `INSERT INTO unit_facts (serial, flags)
+SELECT serial, bitShiftLeft(toUInt128(run_id), 8) + flag_mask FROM warranty_status
+WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != flags_before`;
+  return { query, params: { prev_date: previous.at, prev_run: previous.runId } };
 }
 
 /** Repairs by `at` extend coverage to 90 days after the latest repair (clause II). */
@@ -151,17 +208,10 @@ SELECT
   argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
 FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
-LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${driveColumns} FROM drives FINAL WHERE serial IN (SELECT node FROM chain))`)} AS own ON own.serial = c.node
+LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${unitColumns} FROM unit_facts FINAL WHERE serial IN (SELECT node FROM chain) AND ${isEnrolled})`)} AS own ON own.serial = c.node
 GROUP BY c.unit
 SETTINGS ${settings}, join_use_nulls = 1`;
   return { query, params };
-}
-
-/** The last successful run, whose flags a run's flags are compared with. */
-export interface PreviousRun {
-  runId: number;
-  /** Its evaluation date 'YYYY-MM-DD'. */
-  at: string;
 }
 
 /** The snapshot's stored columns; the rest of warranty_status are ALIAS columns computed from these on read. */
@@ -179,10 +229,11 @@ const unitKey = 'reinterpretAsUInt128(sipHash128(serial))';
 const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
 
 /**
- * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask.
- * Joins leave defaults, not NULLs, where a unit has no telemetry, RMA history or lineage (join_use_nulls = 0 saves
- * turning every joined column Nullable): the joined columns that matter are Nullable at their source already, and
- * presence is tested on a count or a key, never on a defaulted value.
+ * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask (as
+ * recorded by recordFlagsSql). A unit without telemetry has unit_facts' defaults (no readings), and joins leave
+ * defaults, not NULLs, where a unit has no RMA history or lineage (join_use_nulls = 0 saves turning every joined column
+ * Nullable): the columns that matter are Nullable at their source already, and presence is tested on a count or a key,
+ * never on a defaulted value.
  */
 export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null): BulkSql {
   const params: Record<string, unknown> = {
@@ -193,21 +244,15 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     warn: t.warnPct,
     critical: t.criticalPct,
     ending: t.endingDays,
-    prev_run: previous?.runId ?? 0,
-    prev_date: previous?.at ?? at,
   };
-  const telemetry = ['l_at', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
-  // A unit's own coverage is worked out on the drive rows, before the joins: the serial decode's helper columns then end
-  // there instead of being carried through every later stage, which halved the time spent planning the query.
-  const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'manufactured', 'own_start', 'own_base_end'];
-  const facts = `(SELECT ${[...driveColumns.split(', '), ...own].map((c) => `u.${c} AS ${c}`).join(', ')},
-    ${telemetry.map((c) => `t.${c} AS ${c}`).join(', ')},
+  const telemetry = ['l_at_ms', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
+  const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
+  const facts = `(SELECT ${[...unitColumnNames, ...own, ...telemetry].map((c) => `u.${c} AS ${c}`).join(', ')},
     r.found AS found, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
     g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
-    ${previous ? 'p.flag_mask' : 'toUInt8(0)'} AS flags_before
-  FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${driveColumns} FROM drives FINAL)`)} AS u
-  LEFT JOIN (SELECT ${unitKey} AS k, ${telemetryColumns} FROM telemetry_summary FINAL) AS t ON t.k = u.k
+    ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
+  FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${bits('flags', 0, 'UInt8')} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
@@ -216,13 +261,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
       argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
     FROM rma_events WHERE ${rmaByAt} GROUP BY k
   ) AS r ON r.k = u.k
-  LEFT JOIN (SELECT ${unitKey} AS k, * FROM warranty_lineage) AS g ON g.k = u.k${
-    previous
-      ? `
-  LEFT JOIN (SELECT ${unitKey} AS k, flag_mask FROM warranty_status
-             WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != 0) AS p ON p.k = u.k`
-      : ''
-  })`;
+  LEFT JOIN (SELECT ${unitKey} AS k, * FROM warranty_lineage) AS g ON g.k = u.k)`;
 
   const s1 = stage(
     facts,
@@ -233,7 +272,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
      if(is_ssd, toFloat64(l_hbw), toFloat64(l_pe)) AS w_used,
      if(is_ssd, hbw_n, pe_n) AS first_n,
      if(is_ssd, hbw_first, pe_first) AS first_value,
-     toUnixTimestamp64Milli(l_at) - if(is_ssd, hbw_first_ms, pe_first_ms) AS span_ms,
+     l_at_ms - if(is_ssd, hbw_first_ms, pe_first_ms) AS span_ms,
      -- least / greatest skip NULLs (NULL only when every reading is missing): no per-row array needed.
      least(temp_min, temp_max, l_temp) AS obs_min,
      greatest(temp_min, temp_max, l_temp) AS obs_max`,
@@ -263,7 +302,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   const s4 = stage(
     s3,
     `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays},
-        toDate32(l_at) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
+        toDate32(fromUnixTimestamp64Milli(l_at_ms, 'UTC')) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
      st.1 AS status,
      st.2 AS status_reason,
      toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { writeCatalog, type Catalog } from '../../core/catalog/load.ts';
-import { flagChangesSql, lineageSql, runCountsSql, snapshotSql, type BulkSql, type PreviousRun } from './bulk-sql.ts';
+import { decodeSerialsSql, flagChangesSql, lineageSql, recordFlagsSql, runCountsSql, snapshotSql, type BulkSql, type PreviousRun } from './bulk-sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
 export interface BulkRunOptions {
@@ -29,9 +29,10 @@ async function query<T>(client: ClickHouseClient, { query, params }: BulkSql): P
 }
 
 /**
- * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: records the run's settings, resolves
- * replacement chains, writes the dated snapshot (flag bits included, next to the previous run's), then records which
- * flags were raised or cleared in the warranty_flag_events outbox.
+ * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: records the run's settings, decodes the
+ * serials not decoded yet, records the previous run's flag changes per unit, resolves replacement chains, writes the
+ * dated snapshot (flag bits included, next to the previous run's), then records which flags were raised or cleared in
+ * the warranty_flag_events outbox.
  */
 export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catalog, options: BulkRunOptions): Promise<BulkRunResult> {
   const progress = options.progress ?? (() => {});
@@ -54,12 +55,15 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
       ],
     });
   });
+  await step('decode', () => run(client, decodeSerialsSql(catalog)));
+  const { previous } = options;
+  if (previous) await step('previous_flags', () => run(client, recordFlagsSql(previous)));
   await step('lineage', async () => {
     await client.command({ query: 'TRUNCATE TABLE warranty_lineage' });
     await run(client, lineageSql(catalog, at));
   });
   progress(`evaluating all enrolled units at ${at}`);
-  await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, options.previous)));
+  await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, previous)));
   await step('flag_changes', () => run(client, flagChangesSql(at, runId)));
   const counts = await step('count', async () => {
     const [units] = await query<{ units: number; flags: number }>(client, runCountsSql(at, runId));

@@ -7,15 +7,28 @@ import { trailingPeriodDays } from './rules.ts';
 
 const half = trailingPeriodDays / 2;
 
+/** Bits [from, from + width of `type`) of a packed unit_facts column (layout in migration 0024), as `type`. */
+export const bits = (column: string, from: number, type: 'UInt8' | 'UInt16' | 'UInt32' | 'UInt64') =>
+  from === 0 ? `to${type}(${column})` : `to${type}(bitShiftRight(${column}, ${from}))`;
+
+/** 2^44 - 1: a time t in ms is stored as this minus t where the earliest time should win. */
+const earliestBase = 2 ** 44 - 1;
+
+/** Whether a per-period figure (0: no reading) holds a reading of the window's period. */
+const inWindow = (figure: string, periodFrom: number) => `${figure} != 0 AND ${bits(figure, periodFrom, 'UInt32')} = l_period`;
+
 /**
- * A unit's telemetry facts, selected from `telemetry_summary FINAL` (see its migration): the newest sample (l_*) and,
- * for the trailing window, the earliest reading of each wear counter (the trailing rate is measured from it, *_n says
- * whether there is one) and the temperature extremes. The window is the older of the unit's two current periods, the
- * ones its newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
+ * A unit's telemetry facts, unpacked from `unit_facts FINAL` (see migration 0024): the newest sample (l_*) and, for the
+ * trailing window, the earliest reading of each wear counter (the trailing rate is measured from it, *_n says whether
+ * there is one) and the temperature extremes. The window is the older of the unit's two current periods, the ones its
+ * newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
  */
 export const telemetryColumns = `
-  latest.1 AS l_at, latest.2 AS l_hbw, latest.3 AS l_pe, latest.4 AS l_temp,
-  intDiv(toUnixTimestamp64Milli(l_at), 86400000) AS l_day,
+  toInt64(${bits('latest', 128, 'UInt64')}) AS l_at_ms, ${bits('latest', 0, 'UInt64')} AS l_low,
+  if(bitTest(l_low, 18), ${bits('latest', 64, 'UInt64')}, NULL) AS l_hbw,
+  if(bitTest(l_low, 17), ${bits('l_low', 32, 'UInt32')}, NULL) AS l_pe,
+  if(bitTest(l_low, 16), toInt16(toInt32(${bits('l_low', 0, 'UInt16')}) - 32768), NULL) AS l_temp,
+  intDiv(l_at_ms, 86400000) AS l_day,
   toUInt32(intDiv(l_day, ${trailingPeriodDays})) AS l_period_a,
   toUInt32(intDiv(l_day + ${half}, ${trailingPeriodDays})) AS l_period_b,
   -- Series a's current period starts on day period_a * P, series b's on period_b * P - P / 2.
@@ -23,15 +36,23 @@ export const telemetryColumns = `
   if(window_a, l_period_a, l_period_b) AS l_period,
   if(window_a, hbw_a, hbw_b) AS hbw_w, if(window_a, pe_a, pe_b) AS pe_w,
   if(window_a, temp_min_a, temp_min_b) AS temp_min_w, if(window_a, temp_max_a, temp_max_b) AS temp_max_w,
-  hbw_w.1 = l_period AS hbw_n, -hbw_w.2 AS hbw_first_ms, hbw_w.3 AS hbw_first,
-  pe_w.1 = l_period AS pe_n, -pe_w.2 AS pe_first_ms, pe_w.3 AS pe_first,
-  if(temp_min_w.1 = l_period, -temp_min_w.2, NULL) AS temp_min,
-  if(temp_max_w.1 = l_period, temp_max_w.2, NULL) AS temp_max`;
+  ${inWindow('hbw_w', 108)} AS hbw_n, toInt64(${earliestBase} - bitAnd(${bits('hbw_w', 64, 'UInt64')}, ${earliestBase})) AS hbw_first_ms,
+  ${bits('hbw_w', 0, 'UInt64')} AS hbw_first,
+  ${inWindow('pe_w', 108)} AS pe_n, toInt64(${earliestBase} - bitAnd(${bits('pe_w', 64, 'UInt64')}, ${earliestBase})) AS pe_first_ms,
+  ${bits('pe_w', 0, 'UInt32')} AS pe_first,
+  if(${inWindow('temp_min_w', 17)}, toInt16(32767 - toInt32(${bits('temp_min_w', 0, 'UInt16')})), NULL) AS temp_min,
+  if(${inWindow('temp_max_w', 17)}, toInt16(toInt32(${bits('temp_max_w', 0, 'UInt16')}) - 32768), NULL) AS temp_max`;
 
-/** The telemetry facts (with `serial`) of the units `where`, a condition on telemetry_summary, selects. */
-export const telemetryFactsSql = (where: string) => `SELECT serial, toUnixTimestamp64Milli(l_at) AS l_at_ms, l_hbw, l_pe, l_temp,
+/** Whether a unit_facts row holds a sample (a unit enrolled without telemetry has the default 0). */
+export const hasTelemetry = 'latest != 0';
+
+/** Whether a unit_facts row holds an enrolment (the drive tuple's default has time 0). */
+export const isEnrolled = 'toUnixTimestamp64Milli(drive.1) > 0';
+
+/** The telemetry facts (with `serial`) of the units with telemetry that `where`, a condition on unit_facts, selects. */
+export const telemetryFactsSql = (where: string) => `SELECT serial, l_at_ms, l_hbw, l_pe, l_temp,
   hbw_n, hbw_first_ms, hbw_first, pe_n, pe_first_ms, pe_first, temp_min, temp_max
-  FROM (SELECT serial, ${telemetryColumns} FROM telemetry_summary FINAL WHERE ${where})`;
+  FROM (SELECT serial, ${telemetryColumns} FROM unit_facts FINAL WHERE (${where}) AND ${hasTelemetry})`;
 
 /** The event date of an RMA event (UTC calendar day) and whether it happened by the evaluation date. */
 export const rmaByAt = `toDate32(occurred_at) <= {at:Date32}`;

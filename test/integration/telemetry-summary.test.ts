@@ -1,16 +1,20 @@
 import fc from 'fast-check';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import type { TelemetrySummary } from '../../processors/warranty/evaluate.ts';
 import { telemetrySummary, type TelemetryRow } from '../../processors/warranty/load-unit.ts';
 import { telemetryFactsSql } from '../../processors/warranty/sql.ts';
 import { trailingPeriodDays } from '../../processors/warranty/rules.ts';
+import { migrate, migrationsDir } from '../../infra/clickhouse/migrate.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
 /**
- * telemetry_summary keeps each unit's trailing figures as samples arrive. Whatever the order, batching and redelivery
- * of the samples, the figures must be those of the window defined in rules.ts (trailingPeriodDays), computed here
- * naively from every sample.
+ * unit_facts keeps each unit's trailing figures as samples arrive. Whatever the order, batching and redelivery of the
+ * samples, and whatever enrolments arrive between them, the figures must be those of the window defined in rules.ts
+ * (trailingPeriodDays), computed here naively from every sample.
  */
 
 interface Sample {
@@ -60,27 +64,50 @@ const unitSamples = fc
     ),
   );
 
+const toRows = (units: Sample[][], serial: (u: number) => string) =>
+  units.flatMap((samples, u) => samples.map((s) => ({ ...s, serial: serial(u), fleet_id: 'f', model: 'm', firmware: '1', source: 'test' })));
+
+const facts = async (where: string) =>
+  (await queryRows<TelemetryRow & { serial: string }>(clickhouse, `${telemetryFactsSql(where)} ORDER BY serial`)).map((row) => telemetrySummary(row));
+
+// Samples stored before migration 0024 replaced telemetry_summary with unit_facts (one seed: the same every run).
+const beforeUpgrade = fc.sample(fc.array(unitSamples, { minLength: 20, maxLength: 20 }), { numRuns: 1, seed: 24 })[0]!;
+const storedSerial = (u: number) => `UPGRADE${String(u).padStart(5, '0')}`;
+
 let clickhouse: ClickHouse;
 beforeAll(async () => {
-  clickhouse = await openTestClickHouse();
+  clickhouse = await openTestClickHouse({ migrate: false });
+  const old = mkdtempSync(join(tmpdir(), 'wearwatch-migrations-'));
+  for (const file of readdirSync(migrationsDir).filter((f) => f < '0024')) copyFileSync(join(migrationsDir, file), join(old, file));
+  await migrate(clickhouse.client, { dir: old });
+  await clickhouse.client.insert({ table: 'telemetry', values: toRows(beforeUpgrade, storedSerial), format: 'JSONEachRow' });
+  await migrate(clickhouse.client);
 });
 afterAll(() => clickhouse?.close());
 
 describe('telemetry summary', () => {
+  // First: the property below starts each case from an empty unit_facts.
+  it('keeps the figures of samples stored before the upgrade to unit_facts', async () => {
+    expect(await facts("startsWith(serial, 'UPGRADE')")).toEqual(beforeUpgrade.map(expected));
+  });
+
   it('holds the trailing window of every unit, whatever the order, batches and redeliveries of its samples', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(unitSamples, { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 4 }), fc.integer(), async (units, batches, seed) => {
-        await clickhouse.client.command({ query: 'TRUNCATE TABLE telemetry_summary' });
-        const rows = units.flatMap((samples, u) => samples.map((s) => ({ ...s, serial: `NV2601S${String(u).padStart(5, '0')}`, fleet_id: 'f', model: 'm', firmware: '1', source: 'test' })));
+        await clickhouse.client.command({ query: 'TRUNCATE TABLE unit_facts' });
+        const serial = (u: number) => `NV2601S${String(u).padStart(5, '0')}`;
+        const rows = toRows(units, serial);
+        // Every other unit enrolled, and one more enrolled unit that never reports: it has no telemetry facts.
+        const drives = [...units.keys(), units.length].filter((u) => u % 2 === 0).map((u) => ({ serial: serial(u), model: 'm', fleet_id: 'f', price_paid: 1, currency: 'USD', enrolled_at: Date.now() }));
         // Every sample once, a third of them again, shuffled and split into separate inserts (parts merged by FINAL).
         const sent = [...rows, ...rows.filter((_, i) => i % 3 === 0)].map((r, i) => ({ r, key: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 }));
         sent.sort((a, b) => a.key - b.key);
         for (let b = 0; b < batches; b++) {
           const values = sent.filter((_, i) => i % batches === b).map((x) => x.r);
           if (values.length) await clickhouse.client.insert({ table: 'telemetry', values, format: 'JSONEachRow' });
+          if (b === 0) await clickhouse.client.insert({ table: 'drives', values: drives, format: 'JSONEachRow' });
         }
-        const got = await queryRows<TelemetryRow & { serial: string }>(clickhouse, `${telemetryFactsSql('1')} ORDER BY serial`);
-        expect(got.map((row) => telemetrySummary(row))).toEqual(units.map(expected));
+        expect(await facts('1')).toEqual(units.map(expected));
       }),
       { numRuns: 40 },
     );

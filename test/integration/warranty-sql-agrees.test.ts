@@ -139,7 +139,7 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
       });
     }
   });
-  for (const table of ['drives', 'telemetry', 'telemetry_latest', 'telemetry_summary', 'rma_events']) await ch.client.command({ query: `TRUNCATE TABLE ${table}` });
+  for (const table of ['drives', 'telemetry', 'telemetry_latest', 'unit_facts', 'rma_events']) await ch.client.command({ query: `TRUNCATE TABLE ${table}` });
   await ch.client.insert({ table: 'drives', values: drives, format: 'JSONEachRow' });
   if (telemetry.length) await ch.client.insert({ table: 'telemetry', values: telemetry, format: 'JSONEachRow' });
   if (rma.length) await ch.client.insert({ table: 'rma_events', values: rma, format: 'JSONEachRow' });
