@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
 import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
-import { bits, isEnrolled, rmaByAt, telemetryColumns } from './sql.ts';
+import { decoded, isEnrolled, rmaByAt, telemetryColumns, unitFlags } from './sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
 /**
@@ -121,8 +121,7 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
  */
 const unitColumns = `serial, toLowCardinality(drive.2) AS model, toLowCardinality(drive.3) AS fleet_id,
   drive.4 AS purchase_date, drive.5 AS proof_of_purchase, drive.6 AS price_paid, toLowCardinality(drive.7) AS currency,
-  ${bits('decoded', 0, 'UInt32')} AS manufactured_code,
-  if(manufactured_code = 0, NULL, addDays(toDate32('1900-01-01'), manufactured_code - 1)) AS manufactured`;
+  ${decoded.manufactured} AS manufactured`;
 
 /** The columns of `unitColumns` a later stage refers to by name. */
 const unitColumnNames = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency', 'manufactured'];
@@ -147,12 +146,10 @@ function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, sour
  */
 export function decodeSerialsSql(catalog: Catalog): BulkSql {
   const params: Record<string, unknown> = {};
-  const stale = `(SELECT * FROM ${withModel(catalog, params, `(SELECT serial, toLowCardinality(drive.2) AS model, ${bits('decoded', 33, 'UInt32')} AS cached FROM unit_facts FINAL WHERE ${isEnrolled})`)}
+  const stale = `(SELECT * FROM ${withModel(catalog, params, `(SELECT serial, toLowCardinality(drive.2) AS model, ${decoded.format} AS cached FROM unit_facts FINAL WHERE ${isEnrolled})`)}
     WHERE cached != sf_fingerprint)`;
-  // Packed as migration 0024 lays out unit_facts.decoded: decoded at, format fingerprint, days since 1900-01-01 + 1.
   const query = `INSERT INTO unit_facts (serial, decoded)
-SELECT serial, bitShiftLeft(toUInt128(toUnixTimestamp64Milli(now64(3))), 65) + bitShiftLeft(toUInt128(sf_fingerprint), 33)
-  + if(manufactured IS NULL, 0, toUInt32(toInt32(manufactured) + 25568)) FROM ${withManufactureDate(catalog, params, stale)}
+SELECT serial, ${decoded.pack('sf_fingerprint', 'manufactured')} FROM ${withManufactureDate(catalog, params, stale)}
 SETTINGS ${settings}`;
   return { query, params };
 }
@@ -170,7 +167,7 @@ export interface PreviousRun {
  */
 export function recordFlagsSql(previous: PreviousRun): BulkSql {
   const query = `INSERT INTO unit_facts (serial, flags)
-SELECT serial, bitShiftLeft(toUInt128(run_id), 8) + flag_mask FROM warranty_status
+SELECT serial, ${unitFlags.pack('run_id', 'flag_mask')} FROM warranty_status
 WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag_mask != flags_before`;
   return { query, params: { prev_date: previous.at, prev_run: previous.runId } };
 }
@@ -252,7 +249,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
-  FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${bits('flags', 0, 'UInt8')} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
+  FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${unitFlags.mask} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,

@@ -11,6 +11,25 @@ const half = trailingPeriodDays / 2;
 export const bits = (column: string, from: number, type: 'UInt8' | 'UInt16' | 'UInt32' | 'UInt64') =>
   from === 0 ? `to${type}(${column})` : `to${type}(bitShiftRight(${column}, ${from}))`;
 
+/**
+ * unit_facts.decoded, packed and read (layout in migration 0024): when the serial was decoded, the fingerprint of the
+ * serial format used, and the manufacturing date as days since 1900-01-01 + 1 (0: the serial did not decode).
+ */
+export const decoded = {
+  pack: (fingerprint: string, manufactured: string) =>
+    `bitShiftLeft(toUInt128(toUnixTimestamp64Milli(now64(3))), 65) + bitShiftLeft(toUInt128(${fingerprint}), 33)
+     + if(${manufactured} IS NULL, 0, toUInt32(toInt32(${manufactured}) - toInt32(toDate32('1900-01-01')) + 1))`,
+  at: bits('decoded', 65, 'UInt64'),
+  format: bits('decoded', 33, 'UInt32'),
+  manufactured: `addDays(toDate32('1900-01-01'), nullIf(${bits('decoded', 0, 'UInt32')}, 0) - 1)`,
+};
+
+/** unit_facts.flags, packed and read (layout in migration 0024): the run that set them, then the flag bits. */
+export const unitFlags = {
+  pack: (runId: string, mask: string) => `bitShiftLeft(toUInt128(${runId}), 8) + ${mask}`,
+  mask: bits('flags', 0, 'UInt8'),
+};
+
 /** 2^44 - 1: a time t in ms is stored as this minus t where the earliest time should win. */
 const earliestBase = 2 ** 44 - 1;
 

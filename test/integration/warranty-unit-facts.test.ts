@@ -4,12 +4,9 @@ import type { ClickHouse } from '../../core/clickhouse.ts';
 import { decodeSerial, defaultCatalogPath, loadCatalog, parseCatalog, type Catalog } from '../../core/catalog/load.ts';
 import type { PreviousRun } from '../../processors/warranty/bulk-sql.ts';
 import { runBulkEvaluation } from '../../processors/warranty/bulk.ts';
-import { bits } from '../../processors/warranty/sql.ts';
+import { decoded } from '../../processors/warranty/sql.ts';
 import type { Thresholds } from '../../processors/warranty/thresholds.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
-
-/** When a unit's serial was last decoded (see migration 0024). */
-const decodedAt = bits('decoded', 65, 'UInt64');
 
 /**
  * What the bulk evaluation keeps per unit in unit_facts between runs: the flag bits a run compares its own with, and
@@ -103,7 +100,7 @@ describe('per-unit state kept between bulk runs', () => {
     // The TF cards' format did not change: their cached dates were kept, not decoded again.
     const tf = await queryRows<{ n: number; kept: number }>(
       ch,
-      `SELECT count() AS n, countIf(${decodedAt} < (SELECT max(${decodedAt}) FROM unit_facts FINAL)) AS kept FROM unit_facts FINAL WHERE startsWith(serial, 'TF')`,
+      `SELECT count() AS n, countIf(${decoded.at} < (SELECT max(${decoded.at}) FROM unit_facts FINAL)) AS kept FROM unit_facts FINAL WHERE startsWith(serial, 'TF')`,
     );
     expect(Number(tf[0]!.n)).toBe(units.length / 3);
     expect(Number(tf[0]!.kept)).toBe(Number(tf[0]!.n));
