@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
-import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays } from './rules.ts';
+import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays, statusByReason } from './rules.ts';
 import { decoded, isEnrolled, rmaByAt, telemetryColumns, unitFlags } from './sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
@@ -84,9 +84,10 @@ function withManufactureDate(catalog: Catalog, params: Record<string, unknown>, 
 }
 
 /**
- * Adds the catalog model's columns to a source with a `model` column. The catalog is a few dozen rows, so it travels as
- * array parameters and each row looks its model up by position (computed once per distinct model, as `model` is
- * LowCardinality) instead of joining a table. Unknown models get NULL ratings and serial format 0 (none).
+ * Adds the catalog model's columns to a source with a LowCardinality `model` column. The catalog is a few dozen rows,
+ * so it travels as array parameters and each row looks its model up by position instead of joining a table: transform
+ * runs once per distinct model, and every column taken from the arrays by that position stays LowCardinality. Unknown
+ * models get position 0, so NULL ratings (the default of a Nullable array element out of range) and serial format 0.
  */
 function withModel(catalog: Catalog, params: Record<string, unknown>, source: string): string {
   const models = catalog.models;
@@ -101,17 +102,17 @@ function withModel(catalog: Catalog, params: Record<string, unknown>, source: st
     cat_temp_min: models.map((m) => m.temp_min_c),
     cat_temp_max: models.map((m) => m.temp_max_c),
   });
-  const s1 = stage(source, `indexOf({cat_model:Array(String)}, model) AS model_at`);
+  const s1 = stage(source, `transform(model, {cat_model:Array(String)}, arrayEnumerate({cat_model:Array(String)}), 0) AS model_at`);
   return stage(
     s1,
     `model_at > 0 AS model_known,
      {cat_kind:Array(String)}[model_at] AS kind,
      {cat_fmt:Array(UInt8)}[model_at] AS sf_fmt,
      {sf_fingerprint:Array(UInt32)}[sf_fmt] AS sf_fingerprint,
-     if(model_known, {cat_months:Array(UInt16)}[model_at], NULL) AS warranty_months,
-     if(model_known, {cat_limit:Array(Float64)}[model_at], NULL) AS w_limit,
-     if(model_known, {cat_temp_min:Array(Int16)}[model_at], NULL) AS temp_min_c,
-     if(model_known, {cat_temp_max:Array(Int16)}[model_at], NULL) AS temp_max_c`,
+     {cat_months:Array(Nullable(UInt16))}[model_at] AS warranty_months,
+     {cat_limit:Array(Nullable(Float64))}[model_at] AS w_limit,
+     {cat_temp_min:Array(Nullable(Int16))}[model_at] AS temp_min_c,
+     {cat_temp_max:Array(Nullable(Int16))}[model_at] AS temp_max_c`,
   );
 }
 
@@ -223,6 +224,19 @@ const snapshotColumns = `snapshot_date, serial, fleet_id, model, kind, status, s
  */
 const unitKey = 'reinterpretAsUInt128(sipHash128(serial))';
 
+/**
+ * `{param}[index]` with a LowCardinality index, so the string is picked once per distinct index rather than copied per
+ * row, and the snapshot's LowCardinality columns take it as it is.
+ */
+const pick = (param: string, index: string) => `{${param}:Array(String)}[toLowCardinality(toUInt8(${index}))]`;
+
+/**
+ * A unit's status reason is the first of its failing rules, else within_coverage: statusReasons[reasonAt], where
+ * x XOR (x - 1) keeps the bits up to the lowest set one and its bit count is that bit's 1-based position.
+ */
+const statusReasons = ['within_coverage', ...failingRuleOrder] as const;
+const reasonAt = 'if(failing_mask = 0, 1, 1 + bitCount(bitXor(failing_mask, failing_mask - 1)))';
+
 const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
 
 /**
@@ -237,7 +251,9 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     at,
     run_id: runId,
     exclusions: [...exclusionFindings],
-    failing_order: [...failingRuleOrder],
+    reasons: [...statusReasons],
+    statuses: statusReasons.map((r) => statusByReason[r]),
+    bases: ['replacement', '', 'purchase', 'manufacture'],
     warn: t.warnPct,
     critical: t.criticalPct,
     ending: t.endingDays,
@@ -245,7 +261,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   const telemetry = ['l_at_ms', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
   const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
   const facts = `(SELECT ${[...unitColumnNames, ...own, ...telemetry].map((c) => `u.${c} AS ${c}`).join(', ')},
-    r.found AS found, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
+    r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
     g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
@@ -253,6 +269,8 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
+      ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,
+      has(found, 'temperature_excursion') AS excursion,
       if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${replacementMinimumDays}, NULL) AS repair_end,
       countIf(event_type = 'replaced') AS replaced_n,
       argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
@@ -264,7 +282,6 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     facts,
     `if(is_replacement, g_start, own_start) AS cov_start,
      greatest(if(is_replacement, g_end, own_base_end), repair_end) AS end_excl,
-     ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,
      kind = 'ssd' AS is_ssd,
      if(is_ssd, toFloat64(l_hbw), toFloat64(l_pe)) AS w_used,
      if(is_ssd, hbw_n, pe_n) AS first_n,
@@ -285,35 +302,25 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     s2,
     `floor((w_limit - w_used) / rate) AS days_to_limit,
      model_known AND obs_min IS NOT NULL AND (obs_min < temp_min_c OR obs_max > temp_max_c) AS temp_out,
-     multiIf(
-       NOT model_known, ('undetermined', 'model_unknown'),
-       cov_start IS NULL, ('undetermined', 'start_undeterminable'),
-       -- x XOR (x - 1) keeps the bits up to the lowest set one: its bit count is the 1-based position of the first exclusion.
-       excl_mask != 0, ('void', {failing_order:Array(String)}[bitCount(bitXor(excl_mask, excl_mask - 1))]),
-       was_replaced, ('replaced', 'unit_replaced'),
-       {at:Date32} < cov_start, ('not_started', 'not_started'),
-       w_reached, if(is_ssd, ('expired_tbw', 'tbw_reached'), ('expired_pe', 'pe_reached')),
-       end_excl IS NOT NULL AND {at:Date32} >= end_excl, ('expired_time', 'term_ended'),
-       ('active', 'within_coverage')) AS st`,
+     toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask
+       + if(was_replaced, ${bit('unit_replaced')}, 0)
+       + if(cov_start IS NOT NULL AND {at:Date32} < cov_start, ${bit('not_started')}, 0)
+       + if(coalesce(w_reached, false), if(is_ssd, ${bit('tbw_reached')}, ${bit('pe_reached')}), 0)
+       + if(end_excl IS NOT NULL AND {at:Date32} >= end_excl, ${bit('term_ended')}, 0)) AS failing_mask`,
   );
   const s4 = stage(
     s3,
     `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays},
         toDate32(fromUnixTimestamp64Milli(l_at_ms, 'UTC')) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
-     st.1 AS status,
-     st.2 AS status_reason,
-     toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask
-       + if(was_replaced, ${bit('unit_replaced')}, 0)
-       + if(cov_start IS NOT NULL AND {at:Date32} < cov_start, ${bit('not_started')}, 0)
-       + if(coalesce(w_reached, false), if(is_ssd, ${bit('tbw_reached')}, ${bit('pe_reached')}), 0)
-       + if(end_excl IS NOT NULL AND {at:Date32} >= end_excl, ${bit('term_ended')}, 0)) AS failing_mask,
+     ${pick('reasons', reasonAt)} AS status_reason,
+     ${pick('statuses', reasonAt)} AS status,
      if(is_replacement AND g_paid_known, g_paid, price_paid) AS cap_amount,
      if(is_replacement AND g_paid_known, g_currency, currency) AS cap_currency`,
   );
   const final = `SELECT
   {at:Date32} AS snapshot_date, serial, fleet_id, model, kind, status, status_reason,
   cov_start AS coverage_start,
-  multiIf(is_replacement, 'replacement', cov_start IS NULL, '', has_proof, 'purchase', 'manufacture') AS coverage_basis,
+  ${pick('bases', 'multiIf(is_replacement, 1, cov_start IS NULL, 2, has_proof, 3, 4)')} AS coverage_basis,
   end_excl - 1 AS coverage_end,
   manufactured,
   if(is_replacement, g_parent, NULL) AS replacement_of,
@@ -326,7 +333,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   obs_max AS temp_observed_max,
   temp_min_c AS temp_rated_min,
   temp_max_c AS temp_rated_max,
-  temp_out OR has(found, 'temperature_excursion') AS temperature_review,
+  temp_out OR excursion AS temperature_review,
   failing_mask,
   cap_amount AS liability_cap,
   cap_currency AS currency,

@@ -7,6 +7,8 @@ import {
   projectionHorizonDays,
   replacementMinimumDays,
   rules,
+  statusByReason,
+  type FailingRule,
   type ExclusionFinding,
   type ReasonCode,
 } from './rules.ts';
@@ -247,9 +249,9 @@ export function evaluateUnit(inputs: UnitInputs, atDate: string, catalog: Catalo
   );
   const w = model ? wear(model, inputs.telemetry, at) : null;
   const wearReached = w !== null && w.used !== null && w.used >= w.limit;
-  const wearCode: ReasonCode = model?.kind === 'tf' ? 'pe_reached' : 'tbw_reached';
+  const wearCode: FailingRule = model?.kind === 'tf' ? 'pe_reached' : 'tbw_reached';
 
-  const failing: ReasonCode[] = [];
+  const failing: FailingRule[] = [];
   if (!model) failing.push('model_unknown');
   if (cov.start === null) failing.push('start_undeterminable');
   failing.push(...exclusions);
@@ -258,21 +260,8 @@ export function evaluateUnit(inputs: UnitInputs, atDate: string, catalog: Catalo
   if (wearReached) failing.push(wearCode);
   if (cov.endExclusive !== null && at >= cov.endExclusive) failing.push('term_ended');
 
-  const [status, reason]: [WarrantyStatus, ReasonCode] = !model
-    ? ['undetermined', 'model_unknown']
-    : cov.start === null
-      ? ['undetermined', 'start_undeterminable']
-      : exclusions.length
-        ? ['void', exclusions[0]!]
-        : replacedBy
-          ? ['replaced', 'unit_replaced']
-          : at < cov.start
-            ? ['not_started', 'not_started']
-            : wearReached
-              ? [model.kind === 'tf' ? 'expired_pe' : 'expired_tbw', wearCode]
-              : cov.endExclusive !== null && at >= cov.endExclusive
-                ? ['expired_time', 'term_ended']
-                : ['active', 'within_coverage'];
+  const reason = failing[0] ?? 'within_coverage';
+  const status: WarrantyStatus = statusByReason[reason];
 
   return {
     serial: inputs.serial,

@@ -1,4 +1,5 @@
-import { exclusionFindings } from '../../core/contracts/rma.ts';
+import { exclusionFindings, type ExclusionFinding } from '../../core/contracts/rma.ts';
+import type { WarrantyStatus } from './evaluate.ts';
 
 /**
  * Every warranty rule, by reason code, with the policy clause it comes from (shared policy text, sections I-V) and the
@@ -36,8 +37,8 @@ export { exclusionFindings, type ExclusionFinding } from '../../core/contracts/r
 exclusionFindings satisfies readonly ReasonCode[];
 
 /**
- * Order in which failing claim rules are listed; bit i of warranty_status.failing_mask is rule i (the migration's ALIAS
- * column spells them out with this same list).
+ * Order in which failing claim rules are listed; the first one failing is the unit's status reason. Bit i of
+ * warranty_status.failing_mask is rule i (the migration's ALIAS column spells them out with this same list).
  */
 export const failingRuleOrder = [
   'model_unknown',
@@ -49,6 +50,20 @@ export const failingRuleOrder = [
   'pe_reached',
   'term_ended',
 ] as const satisfies readonly ReasonCode[];
+export type FailingRule = (typeof failingRuleOrder)[number];
+
+/** A unit's status when `reason` is the first of its failing rules (in failingRuleOrder), or when none fails. */
+export const statusByReason = {
+  model_unknown: 'undetermined',
+  start_undeterminable: 'undetermined',
+  ...Object.fromEntries(exclusionFindings.map((f) => [f, 'void'])) as Record<ExclusionFinding, 'void'>,
+  unit_replaced: 'replaced',
+  not_started: 'not_started',
+  tbw_reached: 'expired_tbw',
+  pe_reached: 'expired_pe',
+  term_ended: 'expired_time',
+  within_coverage: 'active',
+} as const satisfies Record<FailingRule | 'within_coverage', WarrantyStatus>;
 
 /** Bits of warranty_status.flag_mask. */
 export const flagBits = { near_warn: 1, near_critical: 2, wearout: 4, ending: 8, temperature: 16 } as const;
