@@ -242,9 +242,9 @@ const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.i
 /**
  * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask (as
  * recorded by recordFlagsSql). A unit without telemetry has unit_facts' defaults (no readings), and joins leave
- * defaults, not NULLs, where a unit has no RMA history or lineage (join_use_nulls = 0 saves turning every joined column
- * Nullable): the columns that matter are Nullable at their source already, and presence is tested on a count or a key,
- * never on a defaulted value.
+ * each column's default where a unit has no RMA history or lineage (join_use_nulls = 0 saves turning every joined
+ * column Nullable): NULL for the columns that are Nullable at their source (a replacement's parent, the price paid, the
+ * replacement's serial), which thereby say "none" without an if per unit, and 0 for counts and masks.
  */
 export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null): BulkSql {
   const params: Record<string, unknown> = {
@@ -261,9 +261,9 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   const telemetry = ['l_at_ms', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
   const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
   const facts = `(SELECT ${[...unitColumnNames, ...own, ...telemetry].map((c) => `u.${c} AS ${c}`).join(', ')},
-    r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS r_replaced_by,
-    g.serial != '' AS is_replacement, g.parent AS g_parent, g.start_day AS g_start, g.end_exclusive AS g_end,
-    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
+    r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS replaced_by,
+    g.parent IS NOT NULL AS is_replacement, g.parent AS replacement_of, g.start_day AS g_start, g.end_exclusive AS g_end,
+    g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
   FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${unitFlags.mask} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
   LEFT JOIN (
@@ -273,10 +273,14 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
       has(found, 'temperature_excursion') AS excursion,
       if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${replacementMinimumDays}, NULL) AS repair_end,
       countIf(event_type = 'replaced') AS replaced_n,
-      argMaxIf(replacement_serial, occurred_at, event_type = 'replaced') AS replaced_by
+      if(replaced_n > 0, argMaxIf(replacement_serial, occurred_at, event_type = 'replaced'), NULL) AS replaced_by
     FROM rma_events WHERE ${rmaByAt} GROUP BY k
   ) AS r ON r.k = u.k
-  LEFT JOIN (SELECT ${unitKey} AS k, * FROM warranty_lineage) AS g ON g.k = u.k)`;
+  LEFT JOIN (
+    SELECT ${unitKey} AS k, toNullable(parent) AS parent, start_day, end_exclusive,
+      if(paid_known, paid, NULL) AS paid, if(paid_known, toNullable(currency), NULL) AS currency
+    FROM warranty_lineage
+  ) AS g ON g.k = u.k)`;
 
   const s1 = stage(
     facts,
@@ -314,8 +318,8 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
         toDate32(fromUnixTimestamp64Milli(l_at_ms, 'UTC')) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
      ${pick('reasons', reasonAt)} AS status_reason,
      ${pick('statuses', reasonAt)} AS status,
-     if(is_replacement AND g_paid_known, g_paid, price_paid) AS cap_amount,
-     if(is_replacement AND g_paid_known, g_currency, currency) AS cap_currency`,
+     coalesce(g_paid, price_paid) AS cap_amount,
+     coalesce(g_currency, currency) AS cap_currency`,
   );
   const final = `SELECT
   {at:Date32} AS snapshot_date, serial, fleet_id, model, kind, status, status_reason,
@@ -323,8 +327,8 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   ${pick('bases', 'multiIf(is_replacement, 1, cov_start IS NULL, 2, has_proof, 3, 4)')} AS coverage_basis,
   end_excl - 1 AS coverage_end,
   manufactured,
-  if(is_replacement, g_parent, NULL) AS replacement_of,
-  if(was_replaced, r_replaced_by, NULL) AS replaced_by,
+  replacement_of,
+  replaced_by,
   w_limit AS wear_limit,
   w_used AS wear_used,
   rate AS wear_rate_per_day,

@@ -28,6 +28,8 @@ const unitArb = fc.record({
   purchase: fc.option(fc.oneof(fc.integer({ min: -2, max: 2 }).map((d) => ({ rel: d })), fc.integer({ min: -1500, max: 200 }).map((d) => ({ days: d }))), { nil: undefined }),
   proof: fc.boolean(),
   price: fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
+  // A replacement's liability cap is its chain's price paid, in that purchase's currency.
+  currency: fc.constantFrom('USD', 'EUR', 'JPY'),
   samples: fc.array(
     fc.record({
       ago: fc.integer({ min: 0, max: 50 * 24 * 60 }),
@@ -82,7 +84,7 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
       purchase_date: purchase === null ? null : isoFromDay(purchase),
       proof_of_purchase: u.proof ? `INV-${i}` : null,
       price_paid: u.price,
-      currency: 'USD',
+      currency: u.currency,
       enrolled_at: '2025-01-01T00:00:00Z',
     };
     drives.push(drive);
