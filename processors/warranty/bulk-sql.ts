@@ -299,8 +299,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     s1,
     `w_used / w_limit * 100 AS w_pct,
      w_used >= w_limit AS w_reached,
-     if(first_n AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate,
-     if(end_excl IS NULL, NULL, toInt32(greatest(0, dateDiff('day', {at:Date32}, end_excl)))) AS days_left`,
+     if(first_n AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate`,
   );
   const s3 = stage(
     s2,
@@ -341,12 +340,15 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   failing_mask,
   cap_amount AS liability_cap,
   cap_currency AS currency,
+  -- A NULL condition (no reading, no coverage end) counts as false; an active unit's coverage ends after {at}, so it
+  -- has at most {ending} days left exactly when it ends by {at} + {ending}.
   toUInt8(
-    if(status != 'replaced' AND coalesce(w_pct >= {critical:Float64}, false), ${flagBits.near_critical},
-       if(status != 'replaced' AND coalesce(w_pct >= {warn:Float64}, false), ${flagBits.near_warn}, 0))
-    + if(status = 'active' AND coalesce(projected < end_excl, false), ${flagBits.wearout}, 0)
-    + if(status = 'active' AND coalesce(days_left <= {ending:UInt32}, false), ${flagBits.ending}, 0)
-    + if(status != 'replaced' AND temp_out, ${flagBits.temperature}, 0)) AS flag_mask,
+    if(status = 'replaced', 0,
+       multiIf(w_pct >= {critical:Float64}, ${flagBits.near_critical}, w_pct >= {warn:Float64}, ${flagBits.near_warn}, 0)
+       + if(temp_out, ${flagBits.temperature}, 0))
+    + if(status = 'active',
+         if(projected < end_excl, ${flagBits.wearout}, 0) + if(end_excl <= addDays({at:Date32}, {ending:UInt32}), ${flagBits.ending}, 0),
+         0)) AS flag_mask,
   flags_before,
   {run_id:UInt64} AS run_id,
   now64(3) AS evaluated_at

@@ -25,7 +25,15 @@ const unitArb = fc.record({
   serialKind: fc.constantFrom('match', 'match', 'match', 'garbage', 'other_line'),
   yy: fc.integer({ min: 18, max: 28 }),
   period: fc.integer({ min: 0, max: 54 }),
-  purchase: fc.option(fc.oneof(fc.integer({ min: -2, max: 2 }).map((d) => ({ rel: d })), fc.integer({ min: -1500, max: 200 }).map((d) => ({ days: d }))), { nil: undefined }),
+  // rel: coverage of a 36-month term ends around the date; ending: coverage ends around the "ending soon" threshold.
+  purchase: fc.option(
+    fc.oneof(
+      fc.integer({ min: -2, max: 2 }).map((d) => ({ rel: d })),
+      fc.integer({ min: -2, max: 2 }).map((d) => ({ ending: d })),
+      fc.integer({ min: -1500, max: 200 }).map((d) => ({ days: d })),
+    ),
+    { nil: undefined },
+  ),
   proof: fc.boolean(),
   price: fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
   // A replacement's liability cap is its chain's price paid, in that purchase's currency.
@@ -76,7 +84,13 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
   fleet.units.forEach((u, i) => {
     const model = catalog.byModel.get(u.model);
     const purchase =
-      u.purchase === undefined ? null : 'rel' in u.purchase ? addMonths(at, -36) + u.purchase.rel : at + u.purchase.days;
+      u.purchase === undefined
+        ? null
+        : 'rel' in u.purchase
+          ? addMonths(at, -36) + u.purchase.rel
+          : 'ending' in u.purchase
+            ? addMonths(at + thresholds.endingDays, -(model?.warranty_months ?? 36)) + u.purchase.ending
+            : at + u.purchase.days;
     const drive = {
       serial: serials[i],
       model: u.model,
