@@ -206,7 +206,7 @@ SELECT
   argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
 FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
-LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${unitColumns} FROM unit_facts FINAL WHERE serial IN (SELECT node FROM chain) AND ${isEnrolled})`)} AS own ON own.serial = c.node
+LEFT JOIN ${withOwnCoverage(catalog, params, `(SELECT ${unitColumns} FROM unit_facts FINAL PREWHERE serial IN (SELECT node FROM chain) WHERE ${isEnrolled})`)} AS own ON own.serial = c.node
 GROUP BY c.unit
 SETTINGS ${settings}, join_use_nulls = 1`;
   return { query, params };
@@ -305,11 +305,12 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     s2,
     `floor((w_limit - w_used) / rate) AS days_to_limit,
      model_known AND obs_min IS NOT NULL AND (obs_min < temp_min_c OR obs_max > temp_max_c) AS temp_out,
+     -- A NULL condition (no start, no end, no reading) counts as false.
      toUInt16(if(NOT model_known, ${bit('model_unknown')}, 0) + if(cov_start IS NULL, ${bit('start_undeterminable')}, 0) + excl_mask
        + if(was_replaced, ${bit('unit_replaced')}, 0)
-       + if(cov_start IS NOT NULL AND {at:Date32} < cov_start, ${bit('not_started')}, 0)
-       + if(coalesce(w_reached, false), if(is_ssd, ${bit('tbw_reached')}, ${bit('pe_reached')}), 0)
-       + if(end_excl IS NOT NULL AND {at:Date32} >= end_excl, ${bit('term_ended')}, 0)) AS failing_mask`,
+       + if({at:Date32} < cov_start, ${bit('not_started')}, 0)
+       + if(w_reached, if(is_ssd, ${bit('tbw_reached')}, ${bit('pe_reached')}), 0)
+       + if({at:Date32} >= end_excl, ${bit('term_ended')}, 0)) AS failing_mask`,
   );
   const s4 = stage(
     s3,
