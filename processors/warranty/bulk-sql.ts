@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog } from '../../core/catalog/load.ts';
 import { wearLimit } from './evaluate.ts';
-import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays, statusByReason } from './rules.ts';
+import { exclusionFindings, failingRuleOrder, flagBits, maxChainDepth, projectionHorizonDays, replacementMinimumDays, statusByReason, type FailingRule } from './rules.ts';
 import { decoded, isEnrolled, rmaByAt, telemetryColumns, unitFlags } from './sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
@@ -237,7 +237,7 @@ const pick = (param: string, index: string) => `{${param}:Array(String)}[toLowCa
 const statusReasons = ['within_coverage', ...failingRuleOrder] as const;
 const reasonAt = 'if(failing_mask = 0, 1, 1 + bitCount(bitXor(failing_mask, failing_mask - 1)))';
 
-const bit = (code: (typeof failingRuleOrder)[number]) => 2 ** failingRuleOrder.indexOf(code);
+const bit = (code: FailingRule) => 2 ** failingRuleOrder.indexOf(code);
 
 /**
  * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask (as
