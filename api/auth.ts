@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { ApiError, notFound } from './errors.ts';
-import type { KeyStore, Principal, Role } from './keys.ts';
+import { notFound, WearwatchError } from '../core/errors.ts';
+import type { KeyStore, Principal, Role } from '../keys/api-keys.ts';
 
 export type { Principal, Role };
 
@@ -37,11 +37,11 @@ declare module 'fastify' {
 export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
   return async function (this: FastifyInstance, request) {
     const key = presentedKey(request);
-    if (!key) throw new ApiError(401, 'WW_UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
+    if (!key) throw new WearwatchError('WW_UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
     const principal = await this.keyStore.verify(key);
-    if (!principal) throw new ApiError(401, 'WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
+    if (!principal) throw new WearwatchError('WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
     if (!allowed.includes(principal.role)) {
-      throw new ApiError(403, 'WW_FORBIDDEN', `a ${principal.role} key cannot use this endpoint; it needs one of: ${allowed.join(', ')}`);
+      throw new WearwatchError('WW_FORBIDDEN', `a ${principal.role} key cannot use this endpoint; it needs one of: ${allowed.join(', ')}`);
     }
     request.principal = principal;
   };

@@ -3,9 +3,9 @@ import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouse } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
 import type { HealthRegistry } from '../core/health.ts';
+import type { IngestMetricsSnapshot } from '../core/ingest-metrics.ts';
 import type { Logger } from '../core/logger.ts';
 import { topics as contractTopics } from '../core/topics.ts';
-import type { IngestMetricsSnapshot } from '../ingest/metrics.ts';
 
 /** What the HTTP app needs from the process it runs in. Every route plugin receives this one object. */
 export interface ApiDependencies {

@@ -1,18 +1,17 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { WearwatchError } from '../core/errors.ts';
+import { type ErrorCode, type FieldProblem, WearwatchError } from '../core/errors.ts';
 
 /**
  * Every error the API answers has one shape: a stable machine-readable `code`, a human `message` and, for bad input,
  * the failing `fields` (`body.serial`, `query.limit`, …) with the reason for each. Clients switch on `code`, never on
  * the message text.
  */
-export const fieldProblem = z.object({
+export const fieldProblem: z.ZodType<FieldProblem> = z.object({
   field: z.string().describe('where the problem is: body.x, query.x, params.x or headers.x, dotted into nested values'),
   message: z.string(),
 });
-export type FieldProblem = z.output<typeof fieldProblem>;
 
 export const errorBody = z
   .object({
@@ -25,25 +24,8 @@ export const errorBody = z
   .meta({ id: 'Error' });
 export type ErrorBody = z.output<typeof errorBody>;
 
-export class ApiError extends Error {
-  constructor(
-    readonly statusCode: number,
-    readonly code: string,
-    message: string,
-    readonly fields?: FieldProblem[],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-export const notFound = (what: string): ApiError => new ApiError(404, 'WW_NOT_FOUND', `${what} not found`);
-
-export const badRequest = (message: string, fields?: FieldProblem[]): ApiError =>
-  new ApiError(400, 'WW_VALIDATION', message, fields);
-
 /** Answers of the error handler for statuses fastify itself raises (parsers, limits). */
-const codeForStatus: Record<number, string> = {
+const codeForStatus: Record<number, ErrorCode> = {
   400: 'WW_BAD_REQUEST',
   401: 'WW_UNAUTHORIZED',
   403: 'WW_FORBIDDEN',
@@ -57,9 +39,6 @@ const codeForStatus: Record<number, string> = {
   429: 'WW_RATE_LIMITED',
   431: 'WW_HEADERS_TOO_LARGE',
 };
-
-/** WearwatchError codes that mean a dependency is down, not that the request was wrong. */
-const unavailableCodes = new Set(['WW_CLICKHOUSE_UNAVAILABLE', 'WW_KAFKA_UNAVAILABLE']);
 
 const contextName: Record<string, string> = { body: 'body', querystring: 'query', params: 'params', headers: 'headers' };
 
@@ -83,16 +62,15 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
       field: [context, ...v.instancePath.split('/').filter(Boolean)].join('.'),
       message: v.message ?? 'invalid',
     }));
-    return { status: 400, body: toErrorBody('WW_VALIDATION', `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields), internal: false };
-  }
-  if (error instanceof ApiError) {
-    return { status: error.statusCode, body: toErrorBody(error.code, error.message, error.fields), internal: false };
+    return {
+      status: 400,
+      body: toErrorBody('WW_VALIDATION', `invalid request: ${fields.map((f) => `${f.field}: ${f.message}`).join('; ')}`, fields),
+      internal: false,
+    };
   }
   if (error instanceof WearwatchError) {
-    // A WearwatchError is a known condition with a stable code and a fix (e.g. no data yet), not a bug: the request
-    // was well-formed but the current state cannot serve it (409), unless a dependency is down (503).
-    const unavailable = unavailableCodes.has(error.code);
-    return { status: unavailable ? 503 : 409, body: toErrorBody(error.code, `${error.message}${error.hint ? ` (${error.hint})` : ''}`), internal: unavailable };
+    const message = error.hint ? `${error.message} (${error.hint})` : error.message;
+    return { status: error.status, body: toErrorBody(error.code, message, error.fields), internal: error.status >= 500 };
   }
   const status = (error as FastifyError)?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
@@ -108,7 +86,7 @@ export function frameworkErrors(error: FastifyError, _request: FastifyRequest, r
 }
 
 /** Installs the JSON error format for thrown errors and unknown routes. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any logger / type provider: the handler only sends JSON
+// biome-ignore lint/suspicious/noExplicitAny: any logger / type provider: the handler only sends JSON
 export function registerErrorHandling(app: FastifyInstance<any, any, any, any, any>): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body, internal } = describeError(error);
@@ -116,11 +94,8 @@ export function registerErrorHandling(app: FastifyInstance<any, any, any, any, a
     if (status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(toErrorBody('WW_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
-  );
+  app.setNotFoundHandler((request, reply) => reply.code(404).send(toErrorBody('WW_NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)));
 }
 
 /** Error responses to spread into a route's `response` schema so OpenAPI documents them. */
-export const errorResponses = (...statuses: number[]): Record<number, typeof errorBody> =>
-  Object.fromEntries(statuses.map((s) => [s, errorBody]));
+export const errorResponses = (...statuses: number[]): Record<number, typeof errorBody> => Object.fromEntries(statuses.map((s) => [s, errorBody]));

@@ -44,9 +44,9 @@ export class RequestMetrics {
     );
     for (const [key, series] of this.latency) {
       const [route, method] = JSON.parse(key) as [string, string];
-      buckets.forEach((bound, i) =>
-        lines.push(`wearwatch_api_request_duration_seconds_bucket${labels({ route, method, le: String(bound) })} ${series.buckets[i]}`),
-      );
+      for (const [i, bound] of buckets.entries()) {
+        lines.push(`wearwatch_api_request_duration_seconds_bucket${labels({ route, method, le: String(bound) })} ${series.buckets[i]}`);
+      }
       lines.push(`wearwatch_api_request_duration_seconds_bucket${labels({ route, method, le: '+Inf' })} ${series.count}`);
       lines.push(`wearwatch_api_request_duration_seconds_sum${labels({ route, method })} ${series.sum}`);
       lines.push(`wearwatch_api_request_duration_seconds_count${labels({ route, method })} ${series.count}`);

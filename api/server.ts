@@ -3,11 +3,12 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WearwatchError } from '../core/errors.ts';
+import { KeyStore } from '../keys/api-keys.ts';
+import { WarrantyIndex } from '../warranty/unit-index.ts';
 import type { ApiDependencies } from './dependencies.ts';
-import { ApiError, frameworkErrors, registerErrorHandling } from './errors.ts';
-import { KeyStore } from './keys.ts';
+import { frameworkErrors, registerErrorHandling } from './errors.ts';
 import { RequestMetrics } from './request-metrics.ts';
-import { WarrantyIndex } from './warranty-index.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { docsRoutes } from './routes/docs.ts';
@@ -81,7 +82,7 @@ export async function buildServer(deps: ApiDependencies) {
     timeWindow: 60_000,
     allowList: (request) => request.routeOptions.config?.publicRoute !== true,
     errorResponseBuilder: (_request, context) =>
-      new ApiError(429, 'WW_RATE_LIMITED', `too many requests from this client: limit ${context.max} per minute, retry in ${context.after}`),
+      new WearwatchError('WW_RATE_LIMITED', `too many requests from this client: limit ${context.max} per minute, retry in ${context.after}`),
   });
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 

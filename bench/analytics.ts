@@ -1,14 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { failureCauses } from '../analytics/causes.ts';
+import { backtestForecast, forecastClaims } from '../analytics/forecast/run.ts';
+import { afrTrend, claimTrend, wearDistribution } from '../analytics/trends.ts';
+import { refreshUnitAttributes } from '../analytics/units.ts';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
-import { failureCauses } from '../processors/analytics/causes.ts';
-import { backtestForecast, forecastClaims } from '../processors/analytics/forecast/run.ts';
-import { afrTrend, claimTrend, wearDistribution } from '../processors/analytics/trends.ts';
-import { refreshUnitAttributes } from '../processors/analytics/units.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
 /**
@@ -70,7 +70,9 @@ try {
       times.push(performance.now() - t);
     }
     figures[name] = Math.round(median(times));
-    log(`${name.replace(/_ms$/, '').replace(/_/g, ' ').padEnd(22)} median ${figures[name]} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`);
+    log(
+      `${name.replace(/_ms$/, '').replace(/_/g, ' ').padEnd(22)} median ${figures[name]} ms (min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))})`,
+    );
   }
   log(JSON.stringify(figures));
 } finally {

@@ -7,7 +7,13 @@ import autocannon from 'autocannon';
  * loop: warranty lookups of random serials at a fixed overall rate. Prints one JSON line with the figures.
  */
 const { values } = parseArgs({
-  options: { url: { type: 'string' }, rate: { type: 'string' }, duration: { type: 'string' }, serials: { type: 'string' }, connections: { type: 'string', default: '32' } },
+  options: {
+    url: { type: 'string' },
+    rate: { type: 'string' },
+    duration: { type: 'string' },
+    serials: { type: 'string' },
+    connections: { type: 'string', default: '32' },
+  },
 });
 const serials = readFileSync(values.serials!, 'utf8').split('\n').filter(Boolean);
 const result = await autocannon({

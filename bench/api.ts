@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { startApi } from '../api/start.ts';
-import { System } from '../cli/system.ts';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
 import { topics } from '../core/topics.ts';
-import { startIngest } from '../ingest/index.ts';
-import { freePort, freePortPair } from '../test/support/ports.ts';
+import { freePort, freePortPair } from '../infra/ports.ts';
+import { startApi } from '../runtime/api.ts';
+import { startIngest } from '../runtime/ingest.ts';
+import { System } from '../runtime/system.ts';
 import { median } from './support.ts';
 
 /**
@@ -29,7 +29,13 @@ const { values } = parseArgs({
     'ingest-rate': { type: 'string', default: '200' },
   },
 });
-const [units, rate, duration, runs, ingestRate] = (['units', 'rate', 'duration', 'runs', 'ingest-rate'] as const).map((k) => Number(values[k])) as [number, number, number, number, number];
+const [units, rate, duration, runs, ingestRate] = (['units', 'rate', 'duration', 'runs', 'ingest-rate'] as const).map((k) => Number(values[k])) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 if (![units, rate, duration, runs].every((n) => Number.isInteger(n) && n > 0) || !Number.isInteger(ingestRate) || ingestRate < 0) {
   process.stderr.write('usage: npm run bench:api -- [--units N] [--rate RPS] [--duration S] [--runs R] [--ingest-rate MSGS_PER_S]\n');
   process.exit(2);
@@ -47,8 +53,8 @@ const config = loadConfig({
 const system = new System(config, createLogger(config), (line) => process.stderr.write(`[bench] ${line}\n`));
 let feeding = true;
 try {
-  await Promise.all([system.startKafka(), system.startClickHouse()]);
-  const { client } = system.clickhouse!;
+  const started = await system.start();
+  const { client } = started.clickhouse;
   const catalog = loadCatalog();
   const ssd = catalog.models.filter((m) => m.kind === 'ssd').map((m) => m.model);
 
@@ -71,14 +77,16 @@ try {
   log(`fleet of ${units.toLocaleString('en-US')} units (2 telemetry samples each) built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
   const serialFile = join(dataDir, 'serials.txt');
-  const sample = await (await client.query({ query: 'SELECT serial FROM drives ORDER BY rand() LIMIT 20000', format: 'JSONEachRow' })).json<{ serial: string }>();
+  const sample = await (await client.query({ query: 'SELECT serial FROM drives ORDER BY rand() LIMIT 20000', format: 'JSONEachRow' })).json<{
+    serial: string;
+  }>();
   writeFileSync(serialFile, sample.map((r) => r.serial).join('\n'));
 
-  const ingest = await startIngest(system);
-  const base = await startApi(system, { ingestMetrics: ingest.metrics });
+  const ingest = await startIngest(started);
+  const base = await startApi(started, { ingestMetrics: ingest.metrics });
 
   // A steady telemetry stream so ingest writes to ClickHouse while lookups are served.
-  const producer = system.kafka!.kafka.producer();
+  const producer = started.kafka.kafka.producer();
   await producer.connect();
   system.onStop({ name: 'bench telemetry feed', stop: () => producer.disconnect() });
   const feed = (async () => {
@@ -86,7 +94,15 @@ try {
       const started = Date.now();
       const messages = Array.from({ length: Math.ceil(ingestRate / 10) }, () => {
         const serial = sample[Math.floor(Math.random() * sample.length)]!.serial;
-        const value = { schema: 'wearwatch.telemetry.v1', serial, fleet_id: 'fleet-bench', collected_at: new Date().toISOString(), model: 'WW-NV4-1T', host_bytes_written: Math.floor(Math.random() * 1e14), source: 'simulator' };
+        const value = {
+          schema: 'wearwatch.telemetry.v1',
+          serial,
+          fleet_id: 'fleet-bench',
+          collected_at: new Date().toISOString(),
+          model: 'WW-NV4-1T',
+          host_bytes_written: Math.floor(Math.random() * 1e14),
+          source: 'simulator',
+        };
         return { key: serial, value: JSON.stringify(value) };
       });
       await producer.send({ topic: topics.telemetry, messages });
@@ -96,7 +112,19 @@ try {
 
   // Asynchronous on purpose: a synchronous child would freeze this process, which is the server under test.
   const load = async (seconds: number) => {
-    const args = ['--import', 'tsx', join(import.meta.dirname, 'api-load.ts'), '--url', base, '--rate', String(rate), '--duration', String(seconds), '--serials', serialFile];
+    const args = [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'api-load.ts'),
+      '--url',
+      base,
+      '--rate',
+      String(rate),
+      '--duration',
+      String(seconds),
+      '--serials',
+      serialFile,
+    ];
     const { stdout } = await promisify(execFile)(process.execPath, args, { encoding: 'utf8' });
     return JSON.parse(stdout.trim().split('\n').at(-1)!) as { rps: number; p50_ms: number; p99_ms: number; max_ms: number; requests: number; errors: number };
   };
@@ -112,7 +140,9 @@ try {
     loopDelay.disable();
     const loopP99 = loopDelay.percentile(99) / 1e6;
     results.push({ ...r, loop_p99_ms: loopP99 });
-    log(`run ${i}/${runs}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, ${r.errors} errors of ${r.requests}; event-loop delay p99 ${loopP99.toFixed(1)} ms`);
+    log(
+      `run ${i}/${runs}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50_ms} ms, p99 ${r.p99_ms} ms, max ${r.max_ms} ms, ${r.errors} errors of ${r.requests}; event-loop delay p99 ${loopP99.toFixed(1)} ms`,
+    );
   }
   feeding = false;
   await feed;

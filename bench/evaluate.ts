@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadCatalog } from '../core/catalog/load.ts';
 import { openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
-import { loadCatalog } from '../core/catalog/load.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
-import { runBulkEvaluation } from '../processors/warranty/bulk.ts';
+import { runBulkEvaluation } from '../warranty/bulk.ts';
 import { positiveIntegerOptions } from './support.ts';
 
 /**
@@ -103,7 +103,11 @@ try {
     const used = process.cpuUsage(cpu);
     const cpuSeconds = (used.user + used.system) / 1e6;
     if (result.units !== units) throw new Error(`run ${runId} evaluated ${result.units} units, expected ${units}`);
-    log(`${label}: ${total.toFixed(3)} s wall, ${cpuSeconds.toFixed(3)} s CPU  (${Object.entries(result.timings).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}); ${result.flags} flags, ${result.raised} raised, ${result.cleared} cleared`);
+    log(
+      `${label}: ${total.toFixed(3)} s wall, ${cpuSeconds.toFixed(3)} s CPU  (${Object.entries(result.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(3)}`)
+        .join(', ')}); ${result.flags} flags, ${result.raised} raised, ${result.cleared} cleared`,
+    );
     return { total, cpu: cpuSeconds, steps: result.timings, flags: result.flags };
   };
   const timeRuns = async (label: string): Promise<Timing> => {
@@ -124,7 +128,9 @@ try {
       FROM telemetry_latest FINAL WHERE cityHash64(serial, 11) % 100 = 0`,
   });
   const fresh = await timeRuns('1 % fresh samples');
-  log(`median of ${runs}: ${median.total.toFixed(3)} s for ${units.toLocaleString()} units = ${Math.round(units / median.total).toLocaleString()} units/s on ${availableParallelism()} CPU(s), embedded chDB`);
+  log(
+    `median of ${runs}: ${median.total.toFixed(3)} s for ${units.toLocaleString()} units = ${Math.round(units / median.total).toLocaleString()} units/s on ${availableParallelism()} CPU(s), embedded chDB`,
+  );
   log(
     JSON.stringify({
       units,

@@ -11,11 +11,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
-import { System } from '../cli/system.ts';
 import { loadConfig } from '../core/config.ts';
 import { ensureTopics } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
-import { startIngest } from '../ingest/index.ts';
+import { startIngest } from '../runtime/ingest.ts';
+import { type Started, System } from '../runtime/system.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
 const { events, runs, partitions } = positiveIntegerOptions('ingest', { events: 1_000_000, runs: 3, partitions: 4 });
@@ -57,8 +57,9 @@ const system = new System(base, createLogger(base), (line) => say(`  ${line}`));
 
 try {
   say(`bench:ingest — ${events.toLocaleString('en')} telemetry events, ${partitions} partitions, ${runs} run(s) per path`);
-  const { kafka, brokers } = await system.startKafka();
-  const { client } = await system.startClickHouse();
+  const running = await system.start();
+  const { kafka, brokers } = running.kafka;
+  const { client } = running.clickhouse;
   const topic = `bench.telemetry.${randomUUID().slice(0, 8)}`;
   await ensureTopics(kafka, partitions, [topic]);
 
@@ -71,13 +72,17 @@ try {
     await client.command({ query: 'TRUNCATE TABLE telemetry' });
     ours.push(await timeOurs(topic, run));
     native.push(await timeNative(client, brokers, topic));
-    say(`run ${run}: ours ${Math.round(events / ours.at(-1)!).toLocaleString('en')} events/s (${ours.at(-1)!.toFixed(2)} s), native ${Math.round(events / native.at(-1)!).toLocaleString('en')} events/s (${native.at(-1)!.toFixed(2)} s)`);
+    say(
+      `run ${run}: ours ${Math.round(events / ours.at(-1)!).toLocaleString('en')} events/s (${ours.at(-1)!.toFixed(2)} s), native ${Math.round(events / native.at(-1)!).toLocaleString('en')} events/s (${native.at(-1)!.toFixed(2)} s)`,
+    );
   }
 
   const oursRate = Math.round(events / median(ours));
   const nativeRate = Math.round(events / median(native));
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  say(`median: ours ${oursRate.toLocaleString('en')} events/s, ClickHouse Kafka engine ${nativeRate.toLocaleString('en')} events/s, ratio ${(oursRate / nativeRate).toFixed(2)}, peak RSS ${peakRssMb} MB`);
+  say(
+    `median: ours ${oursRate.toLocaleString('en')} events/s, ClickHouse Kafka engine ${nativeRate.toLocaleString('en')} events/s, ratio ${(oursRate / nativeRate).toFixed(2)}, peak RSS ${peakRssMb} MB`,
+  );
   say(
     JSON.stringify({
       events,
@@ -141,7 +146,11 @@ async function produce(kafka: NonNullable<System['kafka']>['kafka'], topic: stri
 /** Our consumers in this process, with a fresh consumer group, until every event is written. */
 async function timeOurs(topic: string, run: number): Promise<number> {
   const started = performance.now();
-  const ingest = await startIngest(system, { topics: { telemetry: topic }, families: ['telemetry'], groupPrefix: `bench.ours.${randomUUID().slice(0, 8)}` });
+  const ingest = await startIngest(system as Started, {
+    topics: { telemetry: topic },
+    families: ['telemetry'],
+    groupPrefix: `bench.ours.${randomUUID().slice(0, 8)}`,
+  });
   try {
     for (;;) {
       const written = ingest.metrics.snapshot().topics[topic]?.written ?? 0;
@@ -162,7 +171,10 @@ async function timeNative(client: NonNullable<System['clickhouse']>['client'], b
   await client.command({ query: 'DROP TABLE IF EXISTS bench_native_telemetry' });
   await client.command({ query: 'CREATE TABLE bench_native_telemetry AS telemetry' });
   const columns = await (
-    await client.query({ query: "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'telemetry' AND default_kind = ''", format: 'JSONEachRow' })
+    await client.query({
+      query: "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'telemetry' AND default_kind = ''",
+      format: 'JSONEachRow',
+    })
   ).json<{ name: string; type: string }>();
   // Engine settings are DDL, not values: the Kafka engine takes no query parameters in CREATE.
   await client.command({

@@ -8,17 +8,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadCatalog } from '../core/catalog/load.ts';
 import { dayFromIso } from '../core/calendar.ts';
+import { loadCatalog } from '../core/catalog/load.ts';
 import { loadConfig } from '../core/config.ts';
 import { createKafka, ensureTopics } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { LocalKafkaBroker } from '../infra/kafka/local-broker.ts';
+import { freePortPair } from '../infra/ports.ts';
+import { demoFleet } from '../runtime/demo.ts';
 import { backfill } from '../simulator/backfill.ts';
-import { demoFleet } from '../simulator/demo.ts';
 import { FleetSimulation } from '../simulator/engine.ts';
 import { ContractProducer, type Family } from '../simulator/producer.ts';
-import { freePortPair } from '../test/support/ports.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
 const args = positiveIntegerOptions('simulator', { runs: 3, drives: demoFleet.drives, days: demoFleet.days, 'sample-every': demoFleet.sampleEvery });

@@ -14,10 +14,27 @@ import { smartctlCommand } from './commands/smartctl.ts';
 import { upCommand } from './commands/up.ts';
 
 const program = new Command('wearwatch')
-  .description('SSD and TF card telemetry ingestion, warranty policy and fleet analytics. Settings come from environment variables: see `wearwatch config` and the README.')
+  .description(
+    'SSD and TF card telemetry ingestion, warranty policy and fleet analytics. Settings come from environment variables: see `wearwatch config` and the README.',
+  )
   .showHelpAfterError()
   .enablePositionalOptions();
 
-for (const register of [upCommand, migrateCommand, configCommand, ingestCommand, smartctlCommand, forecastCommand, dashboardsCommand, apiCommand, keysCommand, evaluateCommand, catalogCommand, simulateCommand, importCommand]) register(program);
+for (const register of [
+  upCommand,
+  migrateCommand,
+  configCommand,
+  ingestCommand,
+  smartctlCommand,
+  forecastCommand,
+  dashboardsCommand,
+  apiCommand,
+  keysCommand,
+  evaluateCommand,
+  catalogCommand,
+  simulateCommand,
+  importCommand,
+])
+  register(program);
 
 await program.parseAsync(process.argv);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type Config } from '../core/config.ts';
+import { type Config, ConfigError, loadConfig } from '../core/config.ts';
 import { WearwatchError } from '../core/errors.ts';
 import { createLogger, type Logger } from '../core/logger.ts';
 

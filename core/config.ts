@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import cron from 'node-cron';
 import { z } from 'zod';
+import { WearwatchError } from './errors.ts';
 
 /**
  * Every setting wearwatch reads comes from the environment through this one schema, so the README's
@@ -20,7 +21,10 @@ export const settings = {
   WEARWATCH_PORT: { schema: port.default(8080), doc: 'port the HTTP API listens on' },
   WEARWATCH_DATA: { schema: z.string().min(1).default('./data'), doc: 'folder for embedded ClickHouse and the local Kafka broker' },
   WEARWATCH_CACHE: {
-    schema: z.string().min(1).default(resolve(homedir(), '.cache', 'wearwatch')),
+    schema: z
+      .string()
+      .min(1)
+      .default(resolve(homedir(), '.cache', 'wearwatch')),
     doc: 'folder where the Kafka broker jars are cached after the first Maven fetch',
   },
   WEARWATCH_LOG_LEVEL: {
@@ -31,21 +35,35 @@ export const settings = {
   CLICKHOUSE_USER: { schema: z.string().default('default'), doc: 'ClickHouse user (server mode)' },
   CLICKHOUSE_PASSWORD: { schema: z.string().default(''), doc: 'ClickHouse password (server mode)' },
   CLICKHOUSE_DATABASE: {
-    schema: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier (letters, digits, underscore)').default('wearwatch'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a plain identifier (letters, digits, underscore)')
+      .default('wearwatch'),
     doc: 'database holding wearwatch tables',
   },
   KAFKA_BROKERS: {
-    schema: optionalText.pipe(z.string().regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'comma-separated host:port list').optional()),
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, 'comma-separated host:port list')
+        .optional(),
+    ),
     doc: 'existing Kafka cluster (host:port,…); unset = start a local single-node broker',
   },
   KAFKA_PORT: { schema: port.default(9092), doc: 'port of the local broker (controller uses the next port)' },
   KAFKA_PARTITIONS: { schema: z.coerce.number().int().min(1).max(1024).default(4), doc: 'partitions per topic when wearwatch creates them' },
   KAFKA_CLIENT_ID: { schema: z.string().min(1).default('wearwatch'), doc: 'kafkajs client id' },
   INGEST_GROUP_PREFIX: {
-    schema: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore').default('wearwatch.ingest'),
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore')
+      .default('wearwatch.ingest'),
     doc: 'ingest consumer groups are PREFIX.telemetry, PREFIX.enrollment, PREFIX.rma; instances sharing it split the partitions',
   },
-  INGEST_FETCH_MAX_MB: { schema: z.coerce.number().int().min(1).max(512).default(64), doc: 'ingest: most bytes fetched per request (kafkajs maxBytes), in MiB' },
+  INGEST_FETCH_MAX_MB: {
+    schema: z.coerce.number().int().min(1).max(512).default(64),
+    doc: 'ingest: most bytes fetched per request (kafkajs maxBytes), in MiB',
+  },
   INGEST_PARTITION_FETCH_MAX_MB: {
     schema: z.coerce.number().int().min(1).max(512).default(16),
     doc: 'ingest: most bytes fetched per partition per request, in MiB; bounds the size of one batch written to ClickHouse',
@@ -60,12 +78,15 @@ export const settings = {
     doc: 'public API routes and pages: requests per minute one client (IP address) may make before 429',
   },
   API_TRUST_PROXY: {
-    schema: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    schema: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
     doc: 'true behind a reverse proxy: the client address for rate limiting comes from X-Forwarded-For',
   },
   API_INDEX_REFRESH_MS: {
     schema: z.coerce.number().int().min(200).max(3_600_000).default(5_000),
-    doc: 'how often the public warranty lookup\'s in-memory index takes in new telemetry, enrolments and RMA events (ms)',
+    doc: "how often the public warranty lookup's in-memory index takes in new telemetry, enrolments and RMA events (ms)",
   },
   RMA_MAILING_ADDRESS: {
     schema: z.string().trim().min(1).max(500).default('Wearwatch Returns Center, RMA Dept.\\n1200 Service Way, Dock 4\\nAustin, TX 78701\\nUSA'),
@@ -74,7 +95,10 @@ export const settings = {
   GRAFANA_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'Grafana base URL for `wearwatch dashboards push`, e.g. https://grafana.example.com' },
   GRAFANA_TOKEN: { schema: optionalText, doc: 'Grafana service-account token (Editor role) for `wearwatch dashboards push`' },
   GRAFANA_FOLDER: {
-    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana folder uid: up to 40 letters, digits, - or _').default('wearwatch'),
+    schema: z
+      .string()
+      .regex(/^[a-zA-Z0-9_-]{1,40}$/, 'a Grafana folder uid: up to 40 letters, digits, - or _')
+      .default('wearwatch'),
     doc: 'uid of the Grafana folder the dashboards are pushed into (created when missing)',
   },
   WEARWATCH_WARN_PCT: { schema: percent.default(80), doc: 'near-limit warning at this % of TBW or P/E' },
@@ -102,17 +126,14 @@ export const settings = {
 type Settings = typeof settings;
 export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
 
-export class ConfigError extends Error {
-  readonly code = 'WW_CONFIG_INVALID';
+export class ConfigError extends WearwatchError {
   constructor(readonly problems: string[]) {
-    super(`invalid configuration:\n  ${problems.join('\n  ')}`);
+    super('WW_CONFIG_INVALID', `invalid configuration:\n  ${problems.join('\n  ')}`);
     this.name = 'ConfigError';
   }
 }
 
-const schema = z.object(
-  Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.schema])) as { [K in keyof Settings]: Settings[K]['schema'] },
-);
+const schema = z.object(Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, v.schema])) as { [K in keyof Settings]: Settings[K]['schema'] });
 
 /** Reads and validates the environment; throws a ConfigError naming each bad variable, its value and what is expected. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -128,9 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data as Config;
   if (config.WEARWATCH_WARN_PCT >= config.WEARWATCH_CRITICAL_PCT) {
-    throw new ConfigError([
-      `WEARWATCH_WARN_PCT=${config.WEARWATCH_WARN_PCT}: must be below WEARWATCH_CRITICAL_PCT (${config.WEARWATCH_CRITICAL_PCT})`,
-    ]);
+    throw new ConfigError([`WEARWATCH_WARN_PCT=${config.WEARWATCH_WARN_PCT}: must be below WEARWATCH_CRITICAL_PCT (${config.WEARWATCH_CRITICAL_PCT})`]);
   }
   return { ...config, WEARWATCH_DATA: resolve(config.WEARWATCH_DATA), WEARWATCH_CACHE: resolve(config.WEARWATCH_CACHE) };
 }

@@ -28,9 +28,7 @@ export class HealthRegistry {
   }
 
   async report(): Promise<HealthReport> {
-    const entries = await Promise.all(
-      [...this.checks].map(async ([name, check]) => [name, await this.run(check)] as const),
-    );
+    const entries = await Promise.all([...this.checks].map(async ([name, check]) => [name, await this.run(check)] as const));
     const components = Object.fromEntries(entries);
     const status = entries.reduce<ComponentState>((worst, [, h]) => (rank[h.status] > rank[worst] ? h.status : worst), 'ok');
     return { status, components };

@@ -1,7 +1,7 @@
-import { Kafka, logLevel, type KafkaConfig, type LogEntry } from 'kafkajs';
+import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
 import type { Config } from './config.ts';
-import { allTopics } from './topics.ts';
 import type { Logger } from './logger.ts';
+import { allTopics } from './topics.ts';
 
 export type { Kafka };
 
@@ -21,12 +21,7 @@ const retriedWhileStarting = ['The group coordinator is not available', 'The coo
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 /** The one Kafka factory: kafkajs with its log routed to our logger. */
-export function createKafka(
-  config: Pick<Config, 'KAFKA_CLIENT_ID'>,
-  brokers: string[],
-  logger: Logger,
-  overrides: Partial<KafkaConfig> = {},
-): Kafka {
+export function createKafka(config: Pick<Config, 'KAFKA_CLIENT_ID'>, brokers: string[], logger: Logger, overrides: Partial<KafkaConfig> = {}): Kafka {
   const log = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: config.KAFKA_CLIENT_ID,

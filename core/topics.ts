@@ -11,9 +11,4 @@ export type TopicName = (typeof topics)[keyof typeof topics];
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Every topic wearwatch creates: the contracts and, for the consumed ones, their dead-letter topics. */
-export const allTopics: string[] = [
-  ...Object.values(topics),
-  dlqTopic(topics.telemetry),
-  dlqTopic(topics.enrollment),
-  dlqTopic(topics.rma),
-];
+export const allTopics: string[] = [...Object.values(topics), dlqTopic(topics.telemetry), dlqTopic(topics.enrollment), dlqTopic(topics.rma)];

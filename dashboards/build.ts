@@ -1,4 +1,4 @@
-import { clickhouseDatasourceType, dashboard, type Dashboard, type Panel, type Variable } from './model.ts';
+import { clickhouseDatasourceType, type Dashboard, dashboard, type Panel, type Variable } from './model.ts';
 
 /** The datasource uid the dashboards reference; the provisioning file creates the datasource under this uid. */
 export const datasourceUid = 'wearwatch-clickhouse';

@@ -1,4 +1,4 @@
-import { buildDashboard, modelCondition, modelVariable, numberVariable, type DashboardSpec } from './build.ts';
+import { buildDashboard, type DashboardSpec, modelCondition, modelVariable, numberVariable } from './build.ts';
 
 /**
  * The wearwatch Grafana dashboards. Every panel reads the analytics views (infra/clickhouse/migrations/003x), the same

@@ -26,7 +26,12 @@ async function grafana(target: GrafanaTarget, method: 'GET' | 'POST', path: stri
       signal: AbortSignal.timeout(30_000),
     });
   } catch (cause) {
-    throw new WearwatchError('WW_GRAFANA_UNREACHABLE', `Grafana at ${target.url} is unreachable: ${(cause as Error).message}`, 'check GRAFANA_URL and that Grafana is running', { cause });
+    throw new WearwatchError(
+      'WW_GRAFANA_UNREACHABLE',
+      `Grafana at ${target.url} is unreachable: ${(cause as Error).message}`,
+      'check GRAFANA_URL and that Grafana is running',
+      { cause },
+    );
   }
   const text = await response.text();
   let json: unknown = text;
@@ -51,7 +56,11 @@ function messageOf(json: unknown): string {
 }
 
 function fail(what: string, status: number, json: unknown): never {
-  throw new WearwatchError('WW_GRAFANA_REJECTED', `Grafana rejected ${what} (${status}): ${messageOf(json)}`, 'see the message; the dashboards are validated against Grafana’s model before they are sent');
+  throw new WearwatchError(
+    'WW_GRAFANA_REJECTED',
+    `Grafana rejected ${what} (${status}): ${messageOf(json)}`,
+    'see the message; the dashboards are validated against Grafana’s model before they are sent',
+  );
 }
 
 /** Creates the folder when it does not exist yet; an existing folder is left as it is. */

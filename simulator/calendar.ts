@@ -1,4 +1,4 @@
-import { isoWeekMonday, isoYear, type Day } from '../core/calendar.ts';
+import { type Day, isoWeekMonday, isoYear } from '../core/calendar.ts';
 
 /**
  * Simulation-only additions to the calendar of core/calendar.ts: the clock counts whole UTC days since 1970 (day

@@ -1,17 +1,9 @@
 import type { InspectionFinding, RmaEventType } from '../core/contracts/rma.ts';
+import type { Rng } from '../core/random.ts';
 import type { DriveSpec } from './fleet.ts';
-import type { Rng } from './random.ts';
 
 /** Why a claim ended without service, by the warranty rules' reason codes, plus "nothing wrong with it". */
-export const refusalReasons = [
-  'term_ended',
-  'tbw_reached',
-  'pe_reached',
-  'physical_damage',
-  'liquid_damage',
-  'tampered_label',
-  'no_fault_found',
-] as const;
+export const refusalReasons = ['term_ended', 'tbw_reached', 'pe_reached', 'physical_damage', 'liquid_damage', 'tampered_label', 'no_fault_found'] as const;
 export type RefusalReason = (typeof refusalReasons)[number];
 export type ClaimOutcome = 'replaced' | 'repaired' | RefusalReason;
 

@@ -1,16 +1,16 @@
 import type { z } from 'zod';
+import { isoFromDay } from '../core/calendar.ts';
+import { type Catalog, loadCatalog } from '../core/catalog/load.ts';
 import type { enrollment } from '../core/contracts/enrollment.ts';
 import type { rmaEvent } from '../core/contracts/rma.ts';
 import type { telemetrySample } from '../core/contracts/telemetry.ts';
-import { loadCatalog, type Catalog } from '../core/catalog/load.ts';
-import { isoFromDay } from '../core/calendar.ts';
+import { Rng } from '../core/random.ts';
 import { isoInstant, SECONDS_PER_DAY, yearFraction } from './calendar.ts';
-import { planClaim, refusalReasons, type ClaimPlan, type ClaimStep } from './claims.ts';
-import { planFleet, planReplacement, type DriveSpec } from './fleet.ts';
+import { type ClaimPlan, type ClaimStep, planClaim, refusalReasons } from './claims.ts';
+import { type DriveSpec, planFleet, planReplacement } from './fleet.ts';
 import { dailyFailureProbability } from './hazard.ts';
 import { firmwareReleases, reportedFields } from './profiles.ts';
-import { Rng } from './random.ts';
-import { TruthRecorder, type GroundTruth } from './truth.ts';
+import { type GroundTruth, TruthRecorder } from './truth.ts';
 
 export interface SimulationOptions {
   seed: number;
@@ -205,7 +205,12 @@ export class FleetSimulation {
         const rng = Rng.derive(this.options.seed, `replacement:${state.spec.serial}`);
         replacement = planReplacement(this.catalog, this.options.seed, state.spec, this.nextIndex++, day, this.options.end, rng);
         this.arrive(newState(replacement, this.options.seed), replacement.deployed);
-        this.truth.replacements.push({ original: state.spec.serial, replacement: replacement.serial, replaced_on: isoFromDay(day), coverage_end: isoFromDay(replacement.coverage_end) });
+        this.truth.replacements.push({
+          original: state.spec.serial,
+          replacement: replacement.serial,
+          replaced_on: isoFromDay(day),
+          coverage_end: isoFromDay(replacement.coverage_end),
+        });
         state.status = 'failed';
         break;
       }
@@ -301,9 +306,7 @@ function liveOneDay(state: DriveState, day: number): { failed: boolean; excursio
   if (excursion) state.excursions++;
   const wear = wearOf(state);
   if (wear > 0.9 && rng.chance(0.02)) state.mediaErrors += 1 + rng.poisson(2);
-  const failed = rng.chance(
-    dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }),
-  );
+  const failed = rng.chance(dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }));
   if (failed && rng.chance(0.7)) state.mediaErrors += 5 + rng.poisson(20);
   return { failed, excursion };
 }

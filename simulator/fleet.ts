@@ -1,9 +1,9 @@
-import { decodeSerial, type Catalog, type CatalogModel } from '../core/catalog/load.ts';
+import { unitAttributes } from '../analytics/units.ts';
 import { addMonths, dayFromIso, isoFromDay } from '../core/calendar.ts';
-import { unitAttributes } from '../processors/analytics/units.ts';
-import { wearLimit } from '../processors/warranty/evaluate.ts';
-import { badBatchLines, firmwareReleases, fleetProfiles, listPrices, type FleetProfile } from './profiles.ts';
-import { Rng } from './random.ts';
+import { type Catalog, type CatalogModel, decodeSerial } from '../core/catalog/load.ts';
+import { Rng } from '../core/random.ts';
+import { wearLimit } from '../warranty/evaluate.ts';
+import { badBatchLines, type FleetProfile, firmwareReleases, fleetProfiles, listPrices } from './profiles.ts';
 import { SerialFactory } from './serials.ts';
 
 /** Everything fixed about one unit when it joins a fleet. */
@@ -107,15 +107,7 @@ export function planFleet(catalog: Catalog, seed: number, options: { drives: num
 }
 
 /** A replacement unit: same model, same fleet and workload, a fresh serial, coverage by the 90-day rule. */
-export function planReplacement(
-  catalog: Catalog,
-  seed: number,
-  original: DriveSpec,
-  index: number,
-  replacedDay: number,
-  end: number,
-  rng: Rng,
-): DriveSpec {
+export function planReplacement(catalog: Catalog, seed: number, original: DriveSpec, index: number, replacedDay: number, end: number, rng: Rng): DriveSpec {
   const manufactured = replacedDay - Math.round(rng.lognormal(30, 0.5));
   const serial = new SerialFactory(catalog, seed).make(original.model.product_line, manufactured, index);
   return specFor({
@@ -139,18 +131,20 @@ export function planReplacement(
   });
 }
 
-function specFor(input: Pick<DriveSpec, 'index' | 'serial' | 'model' | 'fleet' | 'manufactured' | 'purchased' | 'deployed'> & {
-  rng: Rng;
-  catalog: Catalog;
-  end: number;
-  purchaseDate: number | undefined;
-  proof: string | undefined;
-  price: number;
-  batchHazard: number;
-  coverageEnd: number;
-  coverageBand: number;
-  replaces?: string;
-}): DriveSpec {
+function specFor(
+  input: Pick<DriveSpec, 'index' | 'serial' | 'model' | 'fleet' | 'manufactured' | 'purchased' | 'deployed'> & {
+    rng: Rng;
+    catalog: Catalog;
+    end: number;
+    purchaseDate: number | undefined;
+    proof: string | undefined;
+    price: number;
+    batchHazard: number;
+    coverageEnd: number;
+    coverageBand: number;
+    replaces?: string;
+  },
+): DriveSpec {
   const { rng, model, fleet } = input;
   const firmware = firmwareAt(model.product_line, input.manufactured, input.end);
   const capacity = model.capacity_gb * 1e9;
@@ -213,7 +207,6 @@ function pickBadBatches(
     return [{ line, batch: unitAttributes(catalog, serials.make(line, lot.manufactured, 0), lot.model.model).batch, hazard }];
   });
 }
-
 
 /**
  * No unit writes more than this multiple of its model's rated drive-writes-per-day: an owner writing several times the

@@ -1,6 +1,6 @@
-import { advance, telemetryEvent, type DriveState, type FleetSimulation } from './engine.ts';
-import type { ContractProducer } from './producer.ts';
 import { SECONDS_PER_DAY } from './calendar.ts';
+import { advance, type DriveState, type FleetSimulation, telemetryEvent } from './engine.ts';
+import type { ContractProducer } from './producer.ts';
 
 export interface LiveOptions {
   /** Telemetry samples per second. */

@@ -189,7 +189,9 @@ export const badBatchLines: Readonly<Record<string, number>> = { SA: 10, TF: 8 }
  * Failure hazard per kind: a constant annual failure rate, an infant-mortality term that fades over the first months,
  * and a wear-out term that grows steeply as TBW / P/E use approaches and passes the rating (the bathtub curve).
  */
-export const hazardModel: Readonly<Record<'ssd' | 'tf', { base_afr: number; infant_factor: number; infant_days: number; wear_afr: number; wear_exponent: number }>> = {
+export const hazardModel: Readonly<
+  Record<'ssd' | 'tf', { base_afr: number; infant_factor: number; infant_days: number; wear_afr: number; wear_exponent: number }>
+> = {
   ssd: { base_afr: 0.008, infant_factor: 4, infant_days: 45, wear_afr: 0.2, wear_exponent: 6 },
   tf: { base_afr: 0.015, infant_factor: 3, infant_days: 30, wear_afr: 0.2, wear_exponent: 6 },
 };

@@ -1,7 +1,7 @@
-import type { Catalog } from '../core/catalog/load.ts';
 import { isoFromDay } from '../core/calendar.ts';
+import type { Catalog } from '../core/catalog/load.ts';
+import { hashText } from '../core/random.ts';
 import { isoWeek } from './calendar.ts';
-import { hashText } from './random.ts';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 /** Prime, so multiplying by it permutes every sequence space of base-36 digits (36 = 2²·3²): sequences never collide. */
@@ -45,7 +45,7 @@ export class SerialFactory {
   private sequence(index: number, width: number): string {
     // BigInt: the product exceeds 2^53 for 8-character sequences.
     const space = 36n ** BigInt(width);
-    let value = ((BigInt(index) + BigInt(this.offset)) % space) * SCRAMBLE % space;
+    let value = (((BigInt(index) + BigInt(this.offset)) % space) * SCRAMBLE) % space;
     let text = '';
     for (let i = 0; i < width; i++) {
       text = ALPHABET[Number(value % 36n)] + text;

@@ -40,9 +40,7 @@ ${scripts.map((src) => html`<script src="${src}" defer></script>`)}
   <p class="brand"><a href="/">wearwatch</a></p>
   <nav aria-label="Main">
     <ul>
-      ${navigation.map(
-        (item) => html`<li><a href="${item.href}"${item.href === path ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
-      )}
+      ${navigation.map((item) => html`<li><a href="${item.href}"${item.href === path ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}
     </ul>
   </nav>
 </header>

@@ -1,10 +1,10 @@
-import type { WarrantyStatus } from '../../processors/warranty/evaluate.ts';
-import type { FieldProblem } from '../errors.ts';
-import type { ModelInfo } from '../models.ts';
-import { requiredInformation } from '../rma/instructions.ts';
-import type { ReasonInfo, RmaView } from '../rma/service.ts';
-import type { shippingInstructions } from '../rma/wiring.ts';
-import type { PublicWarranty } from '../warranty.ts';
+import type { ModelInfo } from '../../core/catalog/model-table.ts';
+import type { FieldProblem } from '../../core/errors.ts';
+import { requiredInformation } from '../../rma/instructions.ts';
+import type { ReasonInfo, RmaView } from '../../rma/service.ts';
+import type { WarrantyStatus } from '../../warranty/rules.ts';
+import type { PublicWarranty } from '../../warranty/service.ts';
+import type { shippingInstructions } from '../services.ts';
 import { facts, html, notice, type SafeHtml } from './layout.ts';
 
 /** How each warranty status reads to a customer. */
@@ -19,7 +19,11 @@ const statusLabels: Record<WarrantyStatus, string> = {
   undetermined: 'Cannot be determined',
 };
 
-const basisLabels = { purchase: 'purchase date (proof of purchase on file)', manufacture: 'manufacturing date in the serial number', replacement: 'replacement date' } as const;
+const basisLabels = {
+  purchase: 'purchase date (proof of purchase on file)',
+  manufacture: 'manufacturing date in the serial number',
+  replacement: 'replacement date',
+} as const;
 
 const tb = (bytes: number) => `${(bytes / 1e12).toLocaleString('en-US', { maximumFractionDigits: 1 })} TB`;
 const cycles = (n: number) => `${Math.round(n).toLocaleString('en-US')} cycles`;
@@ -67,9 +71,11 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
   return html`<section aria-labelledby="result-heading">
   <h2 id="result-heading">Serial ${w.serial}</h2>
   ${facts(rows)}
-  ${w.claim.eligible
-    ? notice('ok', html`This unit is eligible for warranty service. <a href="/rma?serial=${w.serial}">Submit an RMA request</a>.`)
-    : notice('warn', html`A warranty claim would not be accepted: ${reasonList(w.claim.failing)}`)}
+  ${
+    w.claim.eligible
+      ? notice('ok', html`This unit is eligible for warranty service. <a href="/rma?serial=${w.serial}">Submit an RMA request</a>.`)
+      : notice('warn', html`A warranty claim would not be accepted: ${reasonList(w.claim.failing)}`)
+  }
   <p class="hint">Evaluated on ${w.evaluated_on} from the latest telemetry received.</p>
 </section>`;
 }
@@ -176,11 +182,13 @@ const stateLabels: Record<RmaView['state'], string> = {
 export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingInstructions> | null): SafeHtml {
   return html`<section aria-labelledby="rma-heading">
   <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
-  ${view.state === 'authorised'
-    ? notice('ok', html`Your request is authorised. Write <strong>${view.rma_number}</strong> on the box and ship the unit as described below.`)
-    : view.state === 'rejected'
-      ? notice('warn', html`Your request was declined: ${reasonList(view.reasons)}`)
-      : ''}
+  ${
+    view.state === 'authorised'
+      ? notice('ok', html`Your request is authorised. Write <strong>${view.rma_number}</strong> on the box and ship the unit as described below.`)
+      : view.state === 'rejected'
+        ? notice('warn', html`Your request was declined: ${reasonList(view.reasons)}`)
+        : ''
+  }
   ${facts([
     ['Serial', view.serial],
     ['State', stateLabels[view.state]],
@@ -201,14 +209,16 @@ export function modelTable(models: ModelInfo[]): SafeHtml {
 <div class="table-wrap"><table aria-labelledby="ssd-heading">
   <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">TBW</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temp.</th></tr></thead>
   <tbody>${rows('ssd').map(
-    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.tbw_tb ?? 0).toLocaleString('en-US')} TB</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
+    (m) =>
+      html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.tbw_tb ?? 0).toLocaleString('en-US')} TB</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
   )}</tbody>
 </table></div>
 <h2 id="tf-heading">TF (microSD) cards: P/E cycles</h2>
 <div class="table-wrap"><table aria-labelledby="tf-heading">
   <thead><tr><th scope="col">Model</th><th scope="col" class="num">Capacity</th><th scope="col" class="num">P/E cycles</th><th scope="col" class="num">Warranty</th><th scope="col">Operating temp.</th></tr></thead>
   <tbody>${rows('tf').map(
-    (m) => html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.pe_cycles ?? 0).toLocaleString('en-US')}</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
+    (m) =>
+      html`<tr><th scope="row">${m.model}</th><td class="num">${capacity(m.capacity_gb)}</td><td class="num">${(m.pe_cycles ?? 0).toLocaleString('en-US')}</td><td class="num">${m.warranty_months / 12} years</td><td class="nowrap">${m.temp_min_c}–${m.temp_max_c} °C</td></tr>`,
   )}</tbody>
 </table></div>
 ${models.length === 0 ? notice('warn', 'The product catalog has not been loaded yet.') : ''}`;

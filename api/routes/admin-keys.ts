@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { notFound } from '../../core/errors.ts';
+import { newKeyRequest, roles, type StoredKey } from '../../keys/api-keys.ts';
 import { apiKeySecurity, requireRole } from '../auth.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { errorResponses, notFound } from '../errors.ts';
-import { newKeyRequest, roles, type StoredKey } from '../keys.ts';
+import { errorResponses } from '../errors.ts';
 
 const keyInfo = z
   .object({
@@ -28,7 +29,15 @@ export const adminKeyRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app
 
   app.get(
     '/v1/admin/keys',
-    { ...admin, schema: { summary: 'List API keys (never their secrets)', tags, security: apiKeySecurity, response: { 200: z.object({ keys: z.array(keyInfo) }), ...errorResponses(401, 403) } } },
+    {
+      ...admin,
+      schema: {
+        summary: 'List API keys (never their secrets)',
+        tags,
+        security: apiKeySecurity,
+        response: { 200: z.object({ keys: z.array(keyInfo) }), ...errorResponses(401, 403) },
+      },
+    },
     async () => ({ keys: (await app.keyStore.list()).map(toInfo) }),
   );
 

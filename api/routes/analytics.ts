@@ -1,16 +1,17 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { failureCauses } from '../../processors/analytics/causes.ts';
-import type { AnalyticsFilters } from '../../processors/analytics/filters.ts';
-import { withFilters } from '../../processors/analytics/filters.ts';
-import { backtestForecast, forecastClaims } from '../../processors/analytics/forecast/run.ts';
-import { afrTrend, claimTrend, factors, nearLimitUnits, wearDistribution } from '../../processors/analytics/trends.ts';
-import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
+import { failureCauses } from '../../analytics/causes.ts';
+import type { AnalyticsFilters } from '../../analytics/filters.ts';
+import { withFilters } from '../../analytics/filters.ts';
+import { backtestForecast, forecastClaims } from '../../analytics/forecast/run.ts';
+import { afrTrend, claimTrend, factors, nearLimitUnits, wearDistribution } from '../../analytics/trends.ts';
+import { refreshUnitAttributes } from '../../analytics/units.ts';
+import { badRequest } from '../../core/errors.ts';
 import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
-import { registerAnalyticsPages } from '../pages/analytics/pages.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { badRequest, errorResponses } from '../errors.ts';
+import { errorResponses } from '../errors.ts';
+import { registerAnalyticsPages } from '../pages/analytics/pages.ts';
 
 const tags = ['analytics'];
 const series = z.array(z.object({ month: z.string(), series: z.string() }).loose());

@@ -1,17 +1,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fleetId, serial } from '../../core/contracts/common.ts';
 import { alertFlags } from '../../core/contracts/alert.ts';
-import { warrantyStatuses } from '../../processors/warranty/evaluate.ts';
-import { currentFlags } from '../../processors/warranty/queries.ts';
+import { fleetId, serial } from '../../core/contracts/common.ts';
+import { badRequest, notFound } from '../../core/errors.ts';
+import { csvItems, toEnrollment } from '../../fleet/enrollment.ts';
+import { fleetQueriesFor, wearLevels } from '../../fleet/queries.ts';
+import { RmaStore } from '../../rma/store.ts';
+import { currentFlags } from '../../warranty/queries.ts';
+import { warrantyStatuses } from '../../warranty/rules.ts';
+import { WarrantyService } from '../../warranty/service.ts';
 import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
-import { apiTopics, type ApiDependencies } from '../dependencies.ts';
-import { badRequest, errorResponses, notFound } from '../errors.ts';
-import { batchResult, claimedSerial, summarize, type ItemResult } from '../batch-result.ts';
-import { csvItems, toEnrollment } from '../fleet/enrollment.ts';
-import { fleetQueriesFor, wearLevels } from '../fleet/queries.ts';
-import { RmaStore } from '../rma/store.ts';
-import { WarrantyService } from '../warranty.ts';
+import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
+import { type ApiDependencies, apiTopics } from '../dependencies.ts';
+import { errorResponses } from '../errors.ts';
 
 const tags = ['fleet'];
 const fleetParams = z.object({ fleetId });
@@ -120,7 +121,8 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
     {
       ...readers,
       schema: {
-        summary: 'Near-limit flags of a fleet raised by the latest successful warranty evaluation (near TBW / P/E, wear-out before coverage ends, coverage ending, temperature review)',
+        summary:
+          'Near-limit flags of a fleet raised by the latest successful warranty evaluation (near TBW / P/E, wear-out before coverage ends, coverage ending, temperature review)',
         tags,
         security: apiKeySecurity,
         params: fleetParams,
@@ -161,7 +163,10 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
         tags,
         security: apiKeySecurity,
         params: driveParams,
-        response: { 200: z.object({ serial: z.string(), warranty: z.record(z.string(), z.unknown()), rma: z.array(z.record(z.string(), z.unknown())) }), ...errorResponses(400, 401, 403, 404) },
+        response: {
+          200: z.object({ serial: z.string(), warranty: z.record(z.string(), z.unknown()), rma: z.array(z.record(z.string(), z.unknown())) }),
+          ...errorResponses(400, 401, 403, 404),
+        },
       },
     },
     async (request) => {

@@ -13,8 +13,6 @@ export const healthRoutes: FastifyPluginAsync<ApiDependencies> = async (app, { h
   });
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const ping = await clickhouse.client.ping();
-    return ping.success
-      ? reply.send({ status: 'ready' })
-      : reply.code(503).send({ status: 'not_ready', reason: `ClickHouse: ${String(ping.error?.message)}` });
+    return ping.success ? reply.send({ status: 'ready' }) : reply.code(503).send({ status: 'not_ready', reason: `ClickHouse: ${String(ping.error?.message)}` });
   });
 };

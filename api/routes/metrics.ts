@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { TopicCounters } from '../../core/ingest-metrics.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { labels } from '../request-metrics.ts';
-import type { TopicCounters } from '../../ingest/metrics.ts';
 
 /** Ingest counters exposed per topic: metric name suffix, help text, Prometheus type and the counter it reads. */
 const ingestFamilies: [name: string, help: string, type: 'counter' | 'gauge', field: keyof Omit<TopicCounters, 'last_batch_at'>][] = [

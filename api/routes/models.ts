@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ApiDependencies } from '../dependencies.ts';
-import { modelInfo, modelTable } from '../models.ts';
-import { publicRoute } from '../rate-limit.ts';
 import { z } from 'zod';
+import { modelInfo, modelTable } from '../../core/catalog/model-table.ts';
+import type { ApiDependencies } from '../dependencies.ts';
+import { publicRoute } from '../rate-limit.ts';
 
 /** GET /v1/models: every model with its TBW or P/E rating and warranty term (policy clause VI, transparency). */
 export const modelRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {

@@ -1,17 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { modelTable as catalogModels } from '../../core/catalog/model-table.ts';
 import { serial } from '../../core/contracts/common.ts';
 import { rmaNumber } from '../../core/contracts/rma.ts';
+import { WearwatchError } from '../../core/errors.ts';
+import { rmaRequest } from '../../rma/service.ts';
+import { toPublicWarranty, WarrantyService } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { ApiError, fieldProblems } from '../errors.ts';
+import { fieldProblems } from '../errors.ts';
 import { html, notice, sendPage } from '../pages/layout.ts';
-import { lookupForm, modelTable, problemSummary, rmaForm, rmaGuide, rmaStatus, warrantyResult, type RmaFormValues } from '../pages/portal.ts';
-import { modelTable as catalogModels } from '../models.ts';
+import { lookupForm, modelTable, problemSummary, type RmaFormValues, rmaForm, rmaGuide, rmaStatus, warrantyResult } from '../pages/portal.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { rmaRequest } from '../rma/service.ts';
-import { rmaServiceFor, shippingInstructions } from '../rma/wiring.ts';
-import { WarrantyService, toPublicWarranty } from '../warranty.ts';
+import { rmaServiceFor, shippingInstructions } from '../services.ts';
 
 const stylesheet = readFileSync(new URL('../pages/style.css', import.meta.url), 'utf8');
 
@@ -50,13 +51,21 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
     const parsed = serial.safeParse(input);
     if (!parsed.success) {
       const problem = parsed.error.issues[0]!.message;
-      return sendPage(reply, { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input, problem)}${notice('error', `Serial number: ${problem}`)}` }, 400);
+      return sendPage(
+        reply,
+        { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input, problem)}${notice('error', `Serial number: ${problem}`)}` },
+        400,
+      );
     }
     const evaluation = await warranty.lookup(parsed.data);
     if (!evaluation) {
       return sendPage(
         reply,
-        { title: 'Warranty lookup', path: '/', body: html`${intro}${lookupForm(input)}${notice('error', html`No registered unit has the serial number <strong>${parsed.data}</strong>. Check the label and try again.`)}` },
+        {
+          title: 'Warranty lookup',
+          path: '/',
+          body: html`${intro}${lookupForm(input)}${notice('error', html`No registered unit has the serial number <strong>${parsed.data}</strong>. Check the label and try again.`)}`,
+        },
         404,
       );
     }
@@ -89,7 +98,7 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       // Post/redirect/get: a reload of the result page does not submit a second request.
       return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}`, 303);
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode === 404) {
+      if (error instanceof WearwatchError && error.status === 404) {
         return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, 404);
       }
       throw error;
@@ -103,19 +112,26 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       </div><button type="submit">Show status</button></form>`;
     if (!input) return sendPage(reply, { title: 'RMA status', path: '/rma', body: form });
     const parsed = rmaNumber.safeParse(input);
-    if (!parsed.success) return sendPage(reply, { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `RMA number: ${parsed.error.issues[0]!.message}`)}` }, 400);
+    if (!parsed.success)
+      return sendPage(
+        reply,
+        { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `RMA number: ${parsed.error.issues[0]!.message}`)}` },
+        400,
+      );
     try {
       const view = await rma.view(parsed.data);
-      return sendPage(reply, { title: 'RMA status', path: '/rma', body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null) });
+      return sendPage(reply, {
+        title: 'RMA status',
+        path: '/rma',
+        body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null),
+      });
     } catch (error) {
-      if (error instanceof ApiError && error.statusCode === 404) {
+      if (error instanceof WearwatchError && error.status === 404) {
         return sendPage(reply, { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `No RMA ${parsed.data} was found.`)}` }, 404);
       }
       throw error;
     }
   });
 
-  app.get('/models', page, async (_request, reply) =>
-    sendPage(reply, { title: 'Models and ratings', path: '/models', body: modelTable(models) }),
-  );
+  app.get('/models', page, async (_request, reply) => sendPage(reply, { title: 'Models and ratings', path: '/models', body: modelTable(models) }));
 };

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
+import { reasonInfo, rmaProgress, rmaRequest } from '../../rma/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { rmaServiceFor, shippingInstructions, shippingInstructionsSchema } from '../rma/wiring.ts';
-import { reasonInfo, rmaProgress, rmaRequest } from '../rma/service.ts';
+import { rmaServiceFor, shippingInstructions, shippingInstructionsSchema } from '../services.ts';
 
 const rmaDecision = z
   .object({

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
+import { rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
+import { RmaStore } from '../../rma/store.ts';
 import { apiKeySecurity, requireRole } from '../auth.ts';
-import { apiTopics, type ApiDependencies } from '../dependencies.ts';
+import { type ApiDependencies, apiTopics } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
-import { RmaStore } from '../rma/store.ts';
-import { rmaProgress, rmaStanding, supportStep } from '../rma/service.ts';
-import { rmaServiceFor } from '../rma/wiring.ts';
+import { rmaServiceFor } from '../services.ts';
 
 const queueItem = rmaStanding.extend({ events: z.number() });
 
@@ -67,7 +67,13 @@ export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app,
     '/v1/support/rma/:number',
     {
       ...access,
-      schema: { summary: 'One RMA case with its full history', tags, security: apiKeySecurity, params, response: { 200: supportView, ...errorResponses(400, 401, 403, 404) } },
+      schema: {
+        summary: 'One RMA case with its full history',
+        tags,
+        security: apiKeySecurity,
+        params,
+        response: { 200: supportView, ...errorResponses(400, 401, 403, 404) },
+      },
     },
     async (request) => {
       const { events: _public, ...view } = await rma.view(request.params.number);

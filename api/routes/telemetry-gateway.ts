@@ -1,13 +1,13 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { telemetryMessage, type TelemetryMessage } from '../../core/contracts/telemetry.ts';
-import { describeIssues } from '../../ingest/messages.ts';
-import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
+import { describeIssues } from '../../core/contracts/rows.ts';
+import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
+import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
+import { fleetQueriesFor } from '../../fleet/queries.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
-import { batchResult, claimedSerial, summarize, type ItemResult } from '../batch-result.ts';
-import { apiTopics, type ApiDependencies } from '../dependencies.ts';
+import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
+import { type ApiDependencies, apiTopics } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
-import { fleetQueriesFor } from '../fleet/queries.ts';
 
 const maxItems = 5_000;
 
@@ -56,15 +56,15 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
       const results: ItemResult[] = checked.map((c, index) => {
         if (!c.ok) return { index, serial: c.serial, status: 'rejected', reasons: [c.reason] };
         const fleet = c.message.fleet_id;
-        if (!canSeeFleet(principal, fleet)) return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: this key may not send telemetry for fleet ${fleet}`] };
+        if (!canSeeFleet(principal, fleet))
+          return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: this key may not send telemetry for fleet ${fleet}`] };
         const owner = owners.get(c.serial);
         // A sample for a drive enrolled elsewhere would overwrite that tenant's latest state.
-        if (owner !== undefined && owner !== fleet) return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: drive ${c.serial} is not enrolled in fleet ${fleet}`] };
+        if (owner !== undefined && owner !== fleet)
+          return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: drive ${c.serial} is not enrolled in fleet ${fleet}`] };
         return { index, serial: c.serial, status: 'accepted', reasons: [] };
       });
-      const messages = checked.flatMap((c, i) =>
-        c.ok && results[i]!.status === 'accepted' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : [],
-      );
+      const messages = checked.flatMap((c, i) => (c.ok && results[i]!.status === 'accepted' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : []));
       if (messages.length) await deps.producer.send({ topic: apiTopics(deps).telemetry, acks: -1, messages });
       return reply.code(202).send(summarize(results));
     },

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { serial } from '../../core/contracts/common.ts';
+import { notFound } from '../../core/errors.ts';
+import { publicWarranty, toPublicWarranty, WarrantyService } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
-import { errorResponses, notFound } from '../errors.ts';
+import { errorResponses } from '../errors.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { WarrantyService, publicWarranty, toPublicWarranty } from '../warranty.ts';
 
 /** GET /v1/warranty/{serial}: the public warranty lookup (policy clause VI, Warranty Inquiry Portal). */
 export const warrantyRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {

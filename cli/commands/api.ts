@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { startApi } from '../../api/start.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { startApi } from '../../runtime/api.ts';
+import { shutdownOnSignal } from '../../runtime/shutdown.ts';
+import { System } from '../../runtime/system.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
-import { shutdownOnSignal } from '../shutdown.ts';
-import { System } from '../system.ts';
 
 export function apiCommand(program: Command): void {
   program
@@ -25,9 +25,7 @@ export function apiCommand(program: Command): void {
         const stopped = shutdownOnSignal(system, progress);
         try {
           // Several API processes may start at once: the schema is applied by `wearwatch migrate` (or `up`), not here.
-          await system.startClickHouse({ migrate: false });
-          await system.startKafka();
-          const base = await startApi(system);
+          const base = await startApi(await system.start({ migrate: false }));
           progress(`wearwatch api is up — portal: ${base}/  API docs: ${base}/docs  (Ctrl-C to stop)`);
         } catch (error) {
           await system.stop();

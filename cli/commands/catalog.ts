@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import { loadCatalog, writeCatalog } from '../../core/catalog/load.ts';
+import { System } from '../../runtime/system.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
-import { System } from '../system.ts';
 
 export function catalogCommand(program: Command): void {
   program
     .command('catalog')
-    .description('validate the product catalog (WEARWATCH_CATALOG or --file, else the shipped one), print its TBW / P/E table, and with --load write it into ClickHouse')
+    .description(
+      'validate the product catalog (WEARWATCH_CATALOG or --file, else the shipped one), print its TBW / P/E table, and with --load write it into ClickHouse',
+    )
     .option('--file <path>', 'catalog JSON file to check instead of WEARWATCH_CATALOG')
     .option('--load', 'also write the models into the catalog_models table')
     .action((options: { file?: string; load?: boolean }) =>
@@ -26,7 +28,11 @@ export function catalogCommand(program: Command): void {
         }));
         const columns = Object.keys(rows[0]!) as (keyof (typeof rows)[number])[];
         const width = (c: (typeof columns)[number]) => Math.max(c.length, ...rows.map((r) => String(r[c]).length));
-        const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(width(columns[i]!))).join('  ').trimEnd();
+        const line = (cells: string[]) =>
+          cells
+            .map((cell, i) => cell.padEnd(width(columns[i]!)))
+            .join('  ')
+            .trimEnd();
         process.stdout.write(`${[line(columns), ...rows.map((r) => line(columns.map((c) => String(r[c]))))].join('\n')}\n`);
         if (!options.load) return;
         const system = new System(config, logger, progress);

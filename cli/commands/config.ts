@@ -9,9 +9,7 @@ export function configCommand(program: Command): void {
     .description('print the effective configuration (environment variables and defaults) as JSON, secrets masked')
     .action(() =>
       runCommand(async ({ config }) => {
-        const shown = Object.fromEntries(
-          Object.entries(config).map(([k, v]) => [k, secret.test(k) && v ? '***' : v ?? null]),
-        );
+        const shown = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, secret.test(k) && v ? '***' : (v ?? null)]));
         process.stdout.write(JSON.stringify(shown, null, 2) + '\n');
       }),
     );

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { isoDate } from '../../core/contracts/common.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
+import { isoDate } from '../../core/contracts/common.ts';
 import { WearwatchError } from '../../core/errors.ts';
-import { thresholdsFrom } from '../../processors/warranty/thresholds.ts';
-import { runWarrantyJob } from '../../processors/warranty/job.ts';
-import { evaluateSerial } from '../../processors/warranty/queries.ts';
+import { runWarrantyJob } from '../../jobs/warranty-evaluation.ts';
+import { System } from '../../runtime/system.ts';
+import { evaluateSerial } from '../../warranty/queries.ts';
+import { thresholdsFrom } from '../../warranty/thresholds.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
-import { System } from '../system.ts';
 
 function parseDate(value: string): string {
   if (!isoDate.safeParse(value).success) {
@@ -19,7 +19,9 @@ function parseDate(value: string): string {
 export function evaluateCommand(program: Command): void {
   program
     .command('evaluate')
-    .description('apply the warranty policy now: bulk-evaluate every enrolled unit into the dated warranty_status snapshot, raise / clear near-limit flags and produce them to wearwatch.alerts.v1; with --serial, evaluate one unit and print the result as JSON')
+    .description(
+      'apply the warranty policy now: bulk-evaluate every enrolled unit into the dated warranty_status snapshot, raise / clear near-limit flags and produce them to wearwatch.alerts.v1; with --serial, evaluate one unit and print the result as JSON',
+    )
     .option('--at <date>', 'evaluation date YYYY-MM-DD (default: today, UTC)')
     .option('--serial <serial>', 'evaluate this one unit and print its evaluation')
     .option('--no-publish', 'do not connect to Kafka; alerts stay in the outbox and the next scheduled run in `up` produces them')
@@ -44,8 +46,12 @@ export function evaluateCommand(program: Command): void {
           }
           const run = await runWarrantyJob({ client: clickhouse.client, catalog, thresholds: thresholdsFrom(config), producer, progress, at });
           const seconds = Object.values(run.timings).reduce((a, b) => a + b, 0);
-          progress(`done: ${run.units} unit(s) evaluated at ${run.snapshot_date} in ${seconds.toFixed(2)} s; flags ${run.flags} (raised ${run.raised}, cleared ${run.cleared}); alerts produced ${run.published}`);
-          process.stdout.write(`${JSON.stringify({ run_id: run.run_id, snapshot_date: run.snapshot_date, units: run.units, flags: run.flags, raised: run.raised, cleared: run.cleared, published: run.published })}\n`);
+          progress(
+            `done: ${run.units} unit(s) evaluated at ${run.snapshot_date} in ${seconds.toFixed(2)} s; flags ${run.flags} (raised ${run.raised}, cleared ${run.cleared}); alerts produced ${run.published}`,
+          );
+          process.stdout.write(
+            `${JSON.stringify({ run_id: run.run_id, snapshot_date: run.snapshot_date, units: run.units, flags: run.flags, raised: run.raised, cleared: run.cleared, published: run.published })}\n`,
+          );
         } finally {
           await system.stop();
         }

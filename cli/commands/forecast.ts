@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { type Backtest, backtestForecast, type Forecast, forecastClaims, saveForecast } from '../../analytics/forecast/run.ts';
+import { refreshUnitAttributes } from '../../analytics/units.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
 import { WearwatchError } from '../../core/errors.ts';
-import { backtestForecast, forecastClaims, saveForecast, type Backtest, type Forecast } from '../../processors/analytics/forecast/run.ts';
-import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
+import { System } from '../../runtime/system.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
-import { System } from '../system.ts';
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -47,7 +47,9 @@ function printBacktest(b: Backtest): string {
 export function forecastCommand(program: Command): void {
   program
     .command('forecast')
-    .description('expected warranty claims per month and model for the next months, from claim hazard by model and age; --backtest N scores it on the last N months')
+    .description(
+      'expected warranty claims per month and model for the next months, from claim hazard by model and age; --backtest N scores it on the last N months',
+    )
     .option('--months <n>', 'months to forecast', '12')
     .option('--model <model>', 'only this catalog model')
     .option('--as-of <date>', 'forecast from the month of this date (YYYY-MM-DD); default: the month after the last recorded data')
@@ -63,7 +65,11 @@ export function forecastCommand(program: Command): void {
         }
         const catalog = loadCatalog(config.WEARWATCH_CATALOG);
         if (options.model !== undefined && !catalog.byModel.has(options.model)) {
-          throw new WearwatchError('WW_BAD_OPTION', `--model ${JSON.stringify(options.model)}: not a model of catalog ${catalog.version}`, `one of: ${[...catalog.byModel.keys()].join(', ')}`);
+          throw new WearwatchError(
+            'WW_BAD_OPTION',
+            `--model ${JSON.stringify(options.model)}: not a model of catalog ${catalog.version}`,
+            `one of: ${[...catalog.byModel.keys()].join(', ')}`,
+          );
         }
         const progress = createProgress();
         const system = new System(config, logger, progress);

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { fleetId, instant } from '../../core/contracts/common.ts';
 import { readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
 import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smartctl.ts';
@@ -6,7 +6,7 @@ import { ContractProducer } from '../../simulator/producer.ts';
 import { formatCount } from '../../simulator/report.ts';
 import { connectProducingKafka } from '../kafka-target.ts';
 import { createProgress } from '../progress.ts';
-import { runCommand, type CommandContext } from '../run.ts';
+import { type CommandContext, runCommand } from '../run.ts';
 
 const fleet = (value: string) => {
   const parsed = fleetId.safeParse(value);
@@ -65,7 +65,9 @@ export function importCommand(program: Command): void {
             sent++;
           }
         });
-        progress(`${formatCount(files.length)} file(s): ${formatCount(sent)} ${options.dryRun ? 'usable (dry run, nothing sent)' : 'sent'}, ${formatCount(unusable)} unusable`);
+        progress(
+          `${formatCount(files.length)} file(s): ${formatCount(sent)} ${options.dryRun ? 'usable (dry run, nothing sent)' : 'sent'}, ${formatCount(unusable)} unusable`,
+        );
         if (unusable > 0) process.exitCode = 1;
       }),
     );
@@ -86,7 +88,9 @@ export function importCommand(program: Command): void {
         const started = performance.now();
         await withProducer(ctx, options.dryRun, async (producer) => {
           const records = readBackblazeCsv(file, { fleet_id: options.fleet, rma: Boolean(options.rma) }, (read, total) =>
-            progress(`${((read / total) * 100).toFixed(0).padStart(3)} %  ${formatCount(counts.rows)} rows  ${formatCount(Math.round(counts.rows / ((performance.now() - started) / 1000)))} rows/s`),
+            progress(
+              `${((read / total) * 100).toFixed(0).padStart(3)} %  ${formatCount(counts.rows)} rows  ${formatCount(Math.round(counts.rows / ((performance.now() - started) / 1000)))} rows/s`,
+            ),
           );
           for await (const record of records) {
             counts.rows++;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { WearwatchError } from '../../core/errors.ts';
-import { startIngest, type IngestMetrics } from '../../ingest/index.ts';
+import { type IngestMetrics, startIngest } from '../../runtime/ingest.ts';
+import { shutdownOnSignal } from '../../runtime/shutdown.ts';
+import { System } from '../../runtime/system.ts';
 import { createProgress } from '../progress.ts';
 import { runCommand } from '../run.ts';
-import { shutdownOnSignal } from '../shutdown.ts';
-import { System } from '../system.ts';
 
 /** One progress line per interval while anything moves: per topic consumed, written, dead-lettered and lag. */
 function reportProgress(metrics: IngestMetrics, progress: (line: string) => void, intervalMs: number): NodeJS.Timeout {
@@ -38,14 +38,17 @@ export function ingestCommand(program: Command): void {
         }
         const seconds = Number(options.progressEvery);
         if (!Number.isFinite(seconds) || seconds <= 0) {
-          throw new WearwatchError('WW_BAD_OPTION', `--progress-every ${JSON.stringify(options.progressEvery)}: expected a positive number of seconds`, 'e.g. --progress-every 5');
+          throw new WearwatchError(
+            'WW_BAD_OPTION',
+            `--progress-every ${JSON.stringify(options.progressEvery)}: expected a positive number of seconds`,
+            'e.g. --progress-every 5',
+          );
         }
         const progress = createProgress();
         const system = new System(config, logger, progress);
         const stopped = shutdownOnSignal(system, progress);
         try {
-          await Promise.all([system.startKafka(), system.startClickHouse()]);
-          const ingest = await startIngest(system);
+          const ingest = await startIngest(await system.start());
           const timer = reportProgress(ingest.metrics, progress, seconds * 1000);
           system.onStop({ name: 'ingest progress', stop: async () => clearInterval(timer) });
           progress('ingest running (Ctrl-C or SIGTERM drains and stops)');

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { KeyStore, roles, type Role } from '../../api/keys.ts';
+import { ZodError } from 'zod';
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { WearwatchError } from '../../core/errors.ts';
 import { migrate } from '../../infra/clickhouse/migrate.ts';
-import { runCommand, type CommandContext } from '../run.ts';
-import { ZodError } from 'zod';
+import { KeyStore, type Role, roles } from '../../keys/api-keys.ts';
+import { type CommandContext, runCommand } from '../run.ts';
 
 /** Runs `body` with the key store; the schema is brought up to date first so a fresh install works. */
 async function withKeys(ctx: CommandContext, body: (keys: KeyStore) => Promise<void>): Promise<void> {
@@ -17,12 +17,20 @@ async function withKeys(ctx: CommandContext, body: (keys: KeyStore) => Promise<v
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+const collect = (value: string, previous: string[]) => [
+  ...previous,
+  ...value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean),
+];
 
 export function keysCommand(program: Command): void {
   const keys = program
     .command('keys')
-    .description('create, list and revoke API keys for the fleet and staff endpoints (stored hashed in ClickHouse; with embedded ClickHouse, run it while `up` is stopped or use /v1/admin/keys)');
+    .description(
+      'create, list and revoke API keys for the fleet and staff endpoints (stored hashed in ClickHouse; with embedded ClickHouse, run it while `up` is stopped or use /v1/admin/keys)',
+    );
 
   keys
     .command('create')
@@ -35,12 +43,18 @@ export function keysCommand(program: Command): void {
         withKeys(ctx, async (store) => {
           try {
             const { key, stored } = await store.create({ name: options.name, role: options.role as Role, fleet_ids: options.fleet });
-            process.stderr.write(`created ${stored.role} key ${stored.keyId}${stored.fleetIds.length ? ` for fleet(s) ${stored.fleetIds.join(', ')}` : ''}; store it now, it is not shown again:\n`);
+            process.stderr.write(
+              `created ${stored.role} key ${stored.keyId}${stored.fleetIds.length ? ` for fleet(s) ${stored.fleetIds.join(', ')}` : ''}; store it now, it is not shown again:\n`,
+            );
             process.stdout.write(`${key}\n`);
           } catch (error) {
             if (error instanceof ZodError) {
               const problems = error.issues.map((i) => `--${i.path[0] === 'fleet_ids' ? 'fleet' : String(i.path[0])}: ${i.message}`);
-              throw new WearwatchError('WW_KEY_INVALID', `cannot create the key:\n  ${problems.join('\n  ')}`, `e.g. wearwatch keys create --name "acme" --role fleet_manager --fleet acme-eu`);
+              throw new WearwatchError(
+                'WW_KEY_INVALID',
+                `cannot create the key:\n  ${problems.join('\n  ')}`,
+                `e.g. wearwatch keys create --name "acme" --role fleet_manager --fleet acme-eu`,
+              );
             }
             throw error;
           }
@@ -62,7 +76,9 @@ export function keysCommand(program: Command): void {
           }
           if (all.length === 0) process.stderr.write('no API keys yet: create one with `wearwatch keys create --name … --role …`\n');
           for (const k of all) {
-            process.stdout.write(`${k.keyId}  ${k.role.padEnd(13)} ${(k.fleetIds.join(',') || '*').padEnd(20)} ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}\n`);
+            process.stdout.write(
+              `${k.keyId}  ${k.role.padEnd(13)} ${(k.fleetIds.join(',') || '*').padEnd(20)} ${k.createdAt}  ${k.revokedAt ? `revoked ${k.revokedAt}` : 'active'}  ${k.name}\n`,
+            );
           }
         }),
       ),

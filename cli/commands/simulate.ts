@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
-import { InvalidArgumentError, type Command } from 'commander';
-import { loadCatalog } from '../../core/catalog/load.ts';
+import { type Command, InvalidArgumentError } from 'commander';
 import { dayFromIso, dayOfInstant, isoFromDay } from '../../core/calendar.ts';
+import { loadCatalog } from '../../core/catalog/load.ts';
 import { isoDate } from '../../core/contracts/common.ts';
 import { WearwatchError } from '../../core/errors.ts';
 import { backfill } from '../../simulator/backfill.ts';
@@ -63,7 +63,11 @@ export function simulateCommand(program: Command): void {
         const today = dayOfInstant(new Date());
         const end = options.end ? dayFromIso(options.end) : today;
         if (options.live && end > today) {
-          throw new WearwatchError('WW_BAD_OPTION', `--end ${options.end}: live streaming continues from the end of the backfill, which is in the future`, 'use an --end of today or earlier with --live');
+          throw new WearwatchError(
+            'WW_BAD_OPTION',
+            `--end ${options.end}: live streaming continues from the end of the backfill, which is in the future`,
+            'use an --end of today or earlier with --live',
+          );
         }
         const simulation = new FleetSimulation({
           seed: options.seed,
@@ -86,11 +90,17 @@ export function simulateCommand(program: Command): void {
         await producer.connect();
         try {
           if (options.backfill) {
-            progress(`backfilling ${options.days} days (${isoFromDay(simulation.start)} to ${isoFromDay(end)}) of ${formatCount(options.drives)} units into ${brokers.join(',')}`);
-            const run = await backfill(simulation, producer, (p) =>
-              progress(`backfill ${(p.fraction * 100).toFixed(0).padStart(3)} %  ${isoFromDay(p.day)}  ${formatCount(p.events)} events  ${formatCount(Math.round(p.eventsPerSecond))} events/s`),
+            progress(
+              `backfilling ${options.days} days (${isoFromDay(simulation.start)} to ${isoFromDay(end)}) of ${formatCount(options.drives)} units into ${brokers.join(',')}`,
             );
-            progress(`backfill done: ${formatCount(producer.total)} events in ${run.seconds.toFixed(1)} s (${formatCount(Math.round(run.eventsPerSecond))} events/s)`);
+            const run = await backfill(simulation, producer, (p) =>
+              progress(
+                `backfill ${(p.fraction * 100).toFixed(0).padStart(3)} %  ${isoFromDay(p.day)}  ${formatCount(p.events)} events  ${formatCount(Math.round(p.eventsPerSecond))} events/s`,
+              ),
+            );
+            progress(
+              `backfill done: ${formatCount(producer.total)} events in ${run.seconds.toFixed(1)} s (${formatCount(Math.round(run.eventsPerSecond))} events/s)`,
+            );
             finish(run.truth);
           } else {
             finish(simulation.runToEnd().groundTruth());

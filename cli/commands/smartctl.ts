@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { fleetId, instant } from '../../core/contracts/common.ts';
+import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { WearwatchError } from '../../core/errors.ts';
-import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
 import { runCommand } from '../run.ts';
 
 /** When the document was collected: the option, else smartctl's own `local_time`, else now. */
@@ -36,9 +36,18 @@ export function smartctlCommand(program: Command): void {
     .action((files: string[], options: { fleet: string; collectedAt?: string }) =>
       runCommand(async () => {
         const fleet = fleetId.safeParse(options.fleet);
-        if (!fleet.success) throw new WearwatchError('WW_BAD_OPTION', `--fleet ${JSON.stringify(options.fleet)}: ${fleet.error.issues[0]!.message}`, 'use letters, digits, dot, dash or underscore');
+        if (!fleet.success)
+          throw new WearwatchError(
+            'WW_BAD_OPTION',
+            `--fleet ${JSON.stringify(options.fleet)}: ${fleet.error.issues[0]!.message}`,
+            'use letters, digits, dot, dash or underscore',
+          );
         if (options.collectedAt && !instant.safeParse(options.collectedAt).success) {
-          throw new WearwatchError('WW_BAD_OPTION', `--collected-at ${JSON.stringify(options.collectedAt)}: not an ISO 8601 instant with offset`, 'e.g. 2025-03-01T12:00:00Z');
+          throw new WearwatchError(
+            'WW_BAD_OPTION',
+            `--collected-at ${JSON.stringify(options.collectedAt)}: not an ISO 8601 instant with offset`,
+            'e.g. 2025-03-01T12:00:00Z',
+          );
         }
         let failures = 0;
         for (const file of files) {

@@ -4,18 +4,16 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ClickHouseClient } from '../clickhouse.ts';
 import { WearwatchError } from '../errors.ts';
-import { decodeManufactureDate, serialGroups, type SerialDecode, type SerialFormat, type SerialGroups } from './serial.ts';
+import { decodeManufactureDate, type SerialDecode, type SerialFormat, type SerialGroups, serialGroups } from './serial.ts';
 
 export const defaultCatalogPath = join(dirname(fileURLToPath(import.meta.url)), 'catalog.json');
 
 const code = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'letters, digits, dash or underscore (1-32)');
 
-const serialFormat = z
-  .object({ pattern: z.string().min(1), example: z.string().min(1), description: z.string().min(1) })
-  .superRefine((format, ctx) => {
-    const groups = serialGroups(format.pattern);
-    if (typeof groups === 'string') ctx.addIssue({ code: 'custom', path: ['pattern'], message: groups });
-  });
+const serialFormat = z.object({ pattern: z.string().min(1), example: z.string().min(1), description: z.string().min(1) }).superRefine((format, ctx) => {
+  const groups = serialGroups(format.pattern);
+  if (typeof groups === 'string') ctx.addIssue({ code: 'custom', path: ['pattern'], message: groups });
+});
 
 const model = z
   .object({
@@ -55,7 +53,8 @@ const catalogSchema = z
     c.models.forEach((m, i) => {
       if (seen.has(m.model)) ctx.addIssue({ code: 'custom', path: ['models', i, 'model'], message: `duplicate model ${m.model}` });
       seen.add(m.model);
-      if (!c.product_lines[m.product_line]) ctx.addIssue({ code: 'custom', path: ['models', i, 'product_line'], message: `no product line "${m.product_line}"` });
+      if (!c.product_lines[m.product_line])
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'product_line'], message: `no product line "${m.product_line}"` });
     });
   });
 
@@ -98,7 +97,9 @@ export function loadCatalog(path = defaultCatalogPath): Catalog {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new WearwatchError('WW_CATALOG_MISSING', `cannot read catalog ${path}: ${(cause as Error).message}`, 'point to an existing catalog JSON file', { cause });
+    throw new WearwatchError('WW_CATALOG_MISSING', `cannot read catalog ${path}: ${(cause as Error).message}`, 'point to an existing catalog JSON file', {
+      cause,
+    });
   }
   let data: unknown;
   try {

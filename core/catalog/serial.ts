@@ -19,9 +19,7 @@ export interface SerialGroups {
   day: number | null;
 }
 
-export type SerialDecode =
-  | { ok: true; manufactured: string; format: string }
-  | { ok: false; format: string | null; reason: string };
+export type SerialDecode = { ok: true; manufactured: string; format: string } | { ok: false; format: string | null; reason: string };
 
 /** Finds each named capturing group's position by scanning the pattern (escapes and character classes skipped). */
 export function namedGroupPositions(pattern: string): Map<string, number> {
@@ -86,6 +84,7 @@ export function decodeManufactureDate(serial: string, name: string, format: Seri
   const month = number(g.month);
   if (month === null || month < 1 || month > 12) return fail(`month "${g.month ?? ''}" is not 01-12`);
   const day = g.day === undefined ? 1 : number(g.day);
-  if (day === null || day < 1 || day > daysInMonth(fullYear, month)) return fail(`day "${g.day}" does not exist in ${fullYear}-${String(month).padStart(2, '0')}`);
+  if (day === null || day < 1 || day > daysInMonth(fullYear, month))
+    return fail(`day "${g.day}" does not exist in ${fullYear}-${String(month).padStart(2, '0')}`);
   return { ok: true, manufactured: `${fullYear}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, format: name };
 }

@@ -10,7 +10,10 @@ export const enrollment = z.object({
   purchase_date: isoDate.optional(),
   proof_of_purchase: z.string().trim().min(1).max(128).optional(),
   price_paid: z.number().nonnegative().max(1_000_000_000).multipleOf(0.01, 'at most two decimals'),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD').default('USD'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+    .default('USD'),
   enrolled_at: instant,
 });
 export type Enrollment = z.output<typeof enrollment>;

@@ -34,7 +34,10 @@ export const rmaEvent = z
     event_type: z.enum(rmaEventTypes),
     occurred_at: instant,
     findings: z.array(z.enum(inspectionFindings)).max(16).default([]),
-    reasons: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a reason code such as tbw_exceeded')).max(16).default([]),
+    reasons: z
+      .array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'a reason code such as tbw_exceeded'))
+      .max(16)
+      .default([]),
     replacement_serial: serial.optional(),
     details: z.record(z.string(), z.unknown()).default({}),
   })

@@ -64,19 +64,18 @@ export function splitStatements(sql: string): string[] {
  * Applies the migrations not yet recorded in `schema_migrations`, in order. Running it again applies nothing. A
  * recorded migration whose file has since changed stops the run: applied history is never rewritten silently.
  */
-export async function migrate(
-  client: ClickHouseClient,
-  options: { dir?: string; progress?: (line: string) => void } = {},
-): Promise<MigrationResult> {
+export async function migrate(client: ClickHouseClient, options: { dir?: string; progress?: (line: string) => void } = {}): Promise<MigrationResult> {
   const progress = options.progress ?? (() => {});
   await client.command({
     query: `CREATE TABLE IF NOT EXISTS schema_migrations
             (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
             ENGINE = MergeTree ORDER BY version`,
   });
-  const rows = await (
-    await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })
-  ).json<{ version: number; name: string; checksum: string }>();
+  const rows = await (await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })).json<{
+    version: number;
+    name: string;
+    checksum: string;
+  }>();
   const recorded = new Map(rows.map((r) => [Number(r.version), r]));
 
   const applied: Migration[] = [];

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -148,8 +148,11 @@ export class LocalKafkaBroker {
     void this.exited!.then((code) => (exitCode = code ?? -1));
     for (let attempt = 1; ; attempt++) {
       if (exitCode !== undefined) {
-        throw new WearwatchError('WW_KAFKA_EXITED', `the Kafka broker exited with code ${exitCode} while starting:\n${tail(this.logFile)}`,
-          `read ${this.logFile}`);
+        throw new WearwatchError(
+          'WW_KAFKA_EXITED',
+          `the Kafka broker exited with code ${exitCode} while starting:\n${tail(this.logFile)}`,
+          `read ${this.logFile}`,
+        );
       }
       const admin = kafka.admin();
       try {
@@ -162,8 +165,11 @@ export class LocalKafkaBroker {
       }
       if (Date.now() > deadline) {
         await this.stop(5_000);
-        throw new WearwatchError('WW_KAFKA_NOT_READY', `the Kafka broker did not answer within ${timeoutMs / 1000} s:\n${tail(this.logFile)}`,
-          `read ${this.logFile}`);
+        throw new WearwatchError(
+          'WW_KAFKA_NOT_READY',
+          `the Kafka broker did not answer within ${timeoutMs / 1000} s:\n${tail(this.logFile)}`,
+          `read ${this.logFile}`,
+        );
       }
       if (attempt % 10 === 0) progress(`waiting for Kafka broker to answer (${Math.round((timeoutMs - (deadline - Date.now())) / 1000)} s)`);
       await new Promise((r) => setTimeout(r, 500));
@@ -184,14 +190,16 @@ export function ensureJars(cacheDir: string, progress: (line: string) => void = 
     requireCommand('mvn', '--version', 'install Apache Maven (Debian: apt-get install -y maven)');
     progress('fetching the Kafka broker jars from Maven Central (first run only, about 50 MB)');
     mkdirSync(dir, { recursive: true });
-    const result = spawnSync(
-      'mvn',
-      ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'],
-      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const result = spawnSync('mvn', ['-B', '-q', '-f', pomPath, 'dependency:copy-dependencies', `-DoutputDirectory=${libs}`, '-DincludeScope=runtime'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (result.status !== 0) {
-      throw new WearwatchError('WW_KAFKA_JARS', `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().slice(-2000)}`,
-        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:3.9.1), or set KAFKA_BROKERS to an existing cluster');
+      throw new WearwatchError(
+        'WW_KAFKA_JARS',
+        `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().slice(-2000)}`,
+        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:3.9.1), or set KAFKA_BROKERS to an existing cluster',
+      );
     }
     writeFileSync(marker, new Date().toISOString() + '\n');
   }
@@ -201,8 +209,11 @@ export function ensureJars(cacheDir: string, progress: (line: string) => void = 
 function requireCommand(command: string, versionFlag: string, hint: string): void {
   const result = spawnSync(command, [versionFlag], { stdio: 'ignore' });
   if (result.error) {
-    throw new WearwatchError('WW_MISSING_TOOL', `'${command}' was not found on PATH; the local Kafka broker needs it`,
-      `${hint}, or set KAFKA_BROKERS to an existing cluster`);
+    throw new WearwatchError(
+      'WW_MISSING_TOOL',
+      `'${command}' was not found on PATH; the local Kafka broker needs it`,
+      `${hint}, or set KAFKA_BROKERS to an existing cluster`,
+    );
   }
 }
 

@@ -2,13 +2,21 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { telemetrySample, type TelemetrySample } from '../../core/contracts/telemetry.ts';
 import type { RmaEvent } from '../../core/contracts/rma.ts';
+import { type TelemetrySample, telemetrySample } from '../../core/contracts/telemetry.ts';
 import { WearwatchError } from '../../core/errors.ts';
-import { uuidFromHex } from '../../simulator/random.ts';
+import { uuidFromHex } from '../../core/random.ts';
 import { splitCsvLine } from './csv.ts';
 
-type NumericField = 'power_on_hours' | 'power_cycles' | 'temperature_c' | 'host_bytes_written' | 'unsafe_shutdowns' | 'media_errors' | 'avg_pe_cycles' | 'percentage_used';
+type NumericField =
+  | 'power_on_hours'
+  | 'power_cycles'
+  | 'temperature_c'
+  | 'host_bytes_written'
+  | 'unsafe_shutdowns'
+  | 'media_errors'
+  | 'avg_pe_cycles'
+  | 'percentage_used';
 
 /**
  * Which drive-stats columns feed which telemetry field. Backblaze publishes attributes by id only (no vendor names),
@@ -50,10 +58,16 @@ export interface BackblazeOptions {
  * "reliability degraded", which the analytics count as a failure, and optionally opens an RMA. A row that cannot be
  * used is yielded as rejected with its line number and reason; nothing stops the file.
  */
-export async function* readBackblazeCsv(file: string, options: BackblazeOptions, onBytes?: (read: number, total: number) => void): AsyncGenerator<BackblazeRecord> {
-  const total = (await stat(file).catch((cause) => {
-    throw new WearwatchError('WW_IMPORT_FILE', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, 'check the path');
-  })).size;
+export async function* readBackblazeCsv(
+  file: string,
+  options: BackblazeOptions,
+  onBytes?: (read: number, total: number) => void,
+): AsyncGenerator<BackblazeRecord> {
+  const total = (
+    await stat(file).catch((cause) => {
+      throw new WearwatchError('WW_IMPORT_FILE', `cannot read ${file}: ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, 'check the path');
+    })
+  ).size;
   const stream = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let header: Map<string, number> | undefined;
@@ -103,7 +117,8 @@ function toRecord(
     const text = fields[column.index]?.trim() ?? '';
     if (text === '' || values[column.field] !== undefined) continue;
     const value = Number(text);
-    if (!Number.isFinite(value)) return { kind: 'rejected', line, reason: `${[...header].find(([, i]) => i === column.index)![0]}: ${JSON.stringify(text)} is not a number` };
+    if (!Number.isFinite(value))
+      return { kind: 'rejected', line, reason: `${[...header].find(([, i]) => i === column.index)![0]}: ${JSON.stringify(text)} is not a number` };
     values[column.field] = Math.round(column.read(value));
   }
   const failed = failure === '1';

@@ -1,11 +1,9 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import type { SmartctlTelemetry } from '../../core/contracts/telemetry.ts';
-import { normalizeSmartctl } from '../smartctl/normalize.ts';
 
-export type SmartctlFileResult =
-  | { file: string; ok: true; serial: string; message: SmartctlTelemetry }
-  | { file: string; ok: false; reason: string };
+export type SmartctlFileResult = { file: string; ok: true; serial: string; message: SmartctlTelemetry } | { file: string; ok: false; reason: string };
 
 export interface SmartctlImportOptions {
   fleet_id: string;
@@ -52,7 +50,12 @@ export async function readSmartctlFile(file: string, options: SmartctlImportOpti
     file,
     ok: true,
     serial: normalized.sample.serial,
-    message: { schema: 'wearwatch.telemetry.smartctl.v1', fleet_id: options.fleet_id, collected_at: normalized.sample.collected_at, smartctl: doc as Record<string, unknown> },
+    message: {
+      schema: 'wearwatch.telemetry.smartctl.v1',
+      fleet_id: options.fleet_id,
+      collected_at: normalized.sample.collected_at,
+      smartctl: doc as Record<string, unknown>,
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, launchChromium } from '../support/browser.ts';
-import { openTestApi, type TestApi } from '../support/api.ts';
 import { fleetPlan, serialOf, writeClaimHistory, writeFleet } from '../integration/analytics-fleet.ts';
+import { openTestApi, type TestApi } from '../support/api.ts';
+import { artifacts, launchChromium } from '../support/browser.ts';
 
 let api: TestApi;
 let base: string;
@@ -46,7 +46,7 @@ async function open(path: string, key: string, setup: (page: Page) => Promise<vo
   await setup(page);
   await page.click('button[type=submit]');
   await page.waitForSelector('[data-analytics-page][data-loaded]', { timeout: 30_000 });
-  expect(await page.getAttribute('[data-analytics-page]', 'data-loaded'), await page.textContent('#analytics-status') ?? '').toBe('true');
+  expect(await page.getAttribute('[data-analytics-page]', 'data-loaded'), (await page.textContent('#analytics-status')) ?? '').toBe('true');
   expect(problems).toEqual([]);
   return page;
 }

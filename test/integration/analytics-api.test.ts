@@ -31,7 +31,12 @@ describe('analytics API', () => {
 
   it('breaks failures down by batch decoded from the serial', async () => {
     const res = await get(`/v1/analytics/causes?factor=batch&to=${lastDay}`, quality);
-    expect(res.json().levels.map((l: { level: string }) => l.level).sort()).toEqual(['NV 2024-11-18', 'NV 2024-11-25']);
+    expect(
+      res
+        .json()
+        .levels.map((l: { level: string }) => l.level)
+        .sort(),
+    ).toEqual(['NV 2024-11-18', 'NV 2024-11-25']);
   });
 
   it('gives AFR trends with the same filters as the pages', async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickHouse } from '../../core/clickhouse.ts';
+import { forecastClaims, saveForecast } from '../../analytics/forecast/run.ts';
+import { refreshUnitAttributes } from '../../analytics/units.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { dashboardSpecs } from '../../dashboards/definitions.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
 import { buildDashboard } from '../../dashboards/build.ts';
-import { forecastClaims, saveForecast } from '../../processors/analytics/forecast/run.ts';
-import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
+import { dashboardSpecs } from '../../dashboards/definitions.ts';
 import { openTestClickHouse } from '../support/clickhouse.ts';
 import { fleetPlan, writeFleet } from './analytics-fleet.ts';
 

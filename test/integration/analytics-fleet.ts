@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { ClickHouse } from '../../core/clickhouse.ts';
 import { dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import { loadCatalog, writeCatalog } from '../../core/catalog/load.ts';
-import { Rng } from '../../simulator/random.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
+import { Rng } from '../../core/random.ts';
 
 /**
  * A controlled fleet written straight into the tables, so analytics results can be asserted exactly. Two firmware
@@ -27,8 +27,7 @@ export const fleetPlan = {
 
 export const day0 = dayFromIso(fleetPlan.start);
 
-export const serialOf = (firmware: string, i: number) =>
-  `NV24${firmware === 'FW-BAD' ? '47' : '48'}${String(i).padStart(6, '0')}`;
+export const serialOf = (firmware: string, i: number) => `NV24${firmware === 'FW-BAD' ? '47' : '48'}${String(i).padStart(6, '0')}`;
 
 export function rmaRow(serial: string, rma: string, type: string, day: number, extra: Record<string, unknown> = {}) {
   return {
@@ -117,7 +116,6 @@ export function plannedDriveDays(firmware: string): { driveDays: number; failure
   };
 }
 
-
 /**
  * A claim history with a known hazard by month of life (higher in the first three months: infant mortality), for
  * backtests: `units` drives enrolled at purchase, one telemetry sample each month of service and one on the last day, claims
@@ -148,7 +146,15 @@ export async function writeClaimHistory(ch: ClickHouse, options: { units: number
     });
     for (let age = 0; purchased + age * 30 < end; age++) {
       const monthDay = purchased + age * 30;
-      telemetry.push({ serial, fleet_id: 'backtest', collected_at: `${isoFromDay(monthDay)} 06:00:00`, model: 'WW-SA3-512', firmware: 'SA1', host_bytes_written: age * 2e12, source: 'test' });
+      telemetry.push({
+        serial,
+        fleet_id: 'backtest',
+        collected_at: `${isoFromDay(monthDay)} 06:00:00`,
+        model: 'WW-SA3-512',
+        firmware: 'SA1',
+        host_bytes_written: age * 2e12,
+        source: 'test',
+      });
       const claimDay = monthDay + rng.int(30);
       if (rng.chance(claimHazard(age)) && claimDay < end) rma.push(rmaRow(serial, `RMA-${i}X${age}`, 'requested', claimDay));
     }

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickHouse } from '../../core/clickhouse.ts';
+import { backtestForecast, forecastClaims } from '../../analytics/forecast/run.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { backtestForecast, forecastClaims } from '../../processors/analytics/forecast/run.ts';
-import { runAnalyticsJob } from '../../processors/analytics/job.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
+import { runAnalyticsJob } from '../../jobs/analytics-refresh.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 import { writeClaimHistory } from './analytics-fleet.ts';
 
@@ -22,7 +22,7 @@ describe('warranty-load forecast on a history with a known hazard', () => {
     expect(months[0]).toBe('2025-07-01');
     // No new sales are forecast, so the covered base and its claims only shrink as units age out of coverage.
     const covered = forecast.cells.map((c) => c.units_covered);
-    covered.slice(1).forEach((n, i) => expect(n).toBeLessThanOrEqual(covered[i]!));
+    for (const [i, n] of covered.slice(1).entries()) expect(n).toBeLessThanOrEqual(covered[i]!);
     expect(forecast.units_in_coverage).toBeGreaterThan(10_000);
   });
 
@@ -34,8 +34,13 @@ describe('warranty-load forecast on a history with a known hazard', () => {
     expect(backtest.total_actual).toBeGreaterThan(250);
     expect(Math.abs(backtest.total_forecast - backtest.total_actual) / backtest.total_actual).toBeLessThan(0.1);
     expect(backtest.mape_pct!).toBeLessThan(20);
-    expect(backtest.total_abs_error).toBeCloseTo(backtest.months.reduce((s, m) => s + Math.abs(m.forecast - m.actual), 0), 10);
-    process.stderr.write(`backtest on a known hazard: ${JSON.stringify({ mape_pct: backtest.mape_pct, total_abs_error: backtest.total_abs_error, forecast: backtest.total_forecast, actual: backtest.total_actual })}\n`);
+    expect(backtest.total_abs_error).toBeCloseTo(
+      backtest.months.reduce((s, m) => s + Math.abs(m.forecast - m.actual), 0),
+      10,
+    );
+    process.stderr.write(
+      `backtest on a known hazard: ${JSON.stringify({ mape_pct: backtest.mape_pct, total_abs_error: backtest.total_abs_error, forecast: backtest.total_forecast, actual: backtest.total_actual })}\n`,
+    );
   });
 });
 

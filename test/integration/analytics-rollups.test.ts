@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClickHouse } from '../../core/clickhouse.ts';
-import { loadCatalog } from '../../core/catalog/load.ts';
+import { failureCauses } from '../../analytics/causes.ts';
+import { afrPercent } from '../../analytics/stats.ts';
+import { afrTrend, claimTrend, exposureByFactor, nearLimitUnits, wearDistribution } from '../../analytics/trends.ts';
+import { refreshUnitAttributes } from '../../analytics/units.ts';
 import { isoFromDay } from '../../core/calendar.ts';
-import { failureCauses } from '../../processors/analytics/causes.ts';
-import { afrPercent } from '../../processors/analytics/stats.ts';
-import { afrTrend, claimTrend, exposureByFactor, nearLimitUnits, wearDistribution } from '../../processors/analytics/trends.ts';
-import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
+import { loadCatalog } from '../../core/catalog/load.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 import { day0, fleetPlan, plannedDriveDays, serialOf, writeFleet } from './analytics-fleet.ts';
 
@@ -102,9 +102,21 @@ describe('AFR rollups', () => {
     await ch.client.insert({
       table: 'telemetry',
       format: 'JSONEachRow',
-      values: [{ serial: serialOf('FW-GOOD', 1), fleet_id: 'acme', collected_at: '2025-06-01 08:00:00', model: fleetPlan.model, firmware: 'FW-GOOD', host_bytes_written: 60e12, source: 'test' }],
+      values: [
+        {
+          serial: serialOf('FW-GOOD', 1),
+          fleet_id: 'acme',
+          collected_at: '2025-06-01 08:00:00',
+          model: fleetPlan.model,
+          firmware: 'FW-GOOD',
+          host_bytes_written: 60e12,
+          source: 'test',
+        },
+      ],
     });
-    const after = await queryRows<{ drives: number; wear_max: number }>(ch, `SELECT drives, wear_max FROM analytics_wear_daily WHERE day = {d:Date32}`, { d: '2025-06-01' });
+    const after = await queryRows<{ drives: number; wear_max: number }>(ch, `SELECT drives, wear_max FROM analytics_wear_daily WHERE day = {d:Date32}`, {
+      d: '2025-06-01',
+    });
     expect(after).toEqual([{ drives: 1, wear_max: 10 }]);
   });
 });

@@ -16,7 +16,10 @@ describe('wearwatch keys', () => {
     const keyId = key.split('_')[1]!;
 
     const listed = runCli(['keys', 'list', '--json'], env);
-    const rows = listed.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const rows = listed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(rows).toEqual([expect.objectContaining({ keyId, role: 'fleet_manager', fleetIds: ['acme-eu', 'acme-us'], revokedAt: null })]);
     expect(listed.stdout).not.toContain(key.split('_')[2]);
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../api/warranty.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { runWarrantyJob } from '../../processors/warranty/job.ts';
+import { runWarrantyJob } from '../../jobs/warranty-evaluation.ts';
+import { todayUtc } from '../../warranty/service.ts';
 import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
-import { readJsonMessages } from '../support/kafka.ts';
 import { fixturePath } from '../support/ingest.ts';
+import { readJsonMessages } from '../support/kafka.ts';
 
 let api: TestApi;
 let fleetA: { authorization: string };
@@ -59,7 +59,13 @@ describe('API keys', () => {
   it('stops accepting a key once it is revoked', async () => {
     const { key, stored } = await api.keys.create({ name: 'temp', role: 'quality' });
     expect((await get('/v1/fleets', { authorization: `Bearer ${key}` })).statusCode).toBe(200);
-    const rows = await (await api.clickhouse.client.query({ query: 'SELECT secret_hash FROM api_keys WHERE key_id = {id:String}', query_params: { id: stored.keyId }, format: 'JSONEachRow' })).json<{ secret_hash: string }>();
+    const rows = await (
+      await api.clickhouse.client.query({
+        query: 'SELECT secret_hash FROM api_keys WHERE key_id = {id:String}',
+        query_params: { id: stored.keyId },
+        format: 'JSONEachRow',
+      })
+    ).json<{ secret_hash: string }>();
     expect(rows[0]!.secret_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toContain(key.split('_')[2]);
     expect(await api.keys.revoke(stored.keyId)).toBe(true);
@@ -110,14 +116,24 @@ describe('tenant isolation', () => {
       payload: { drives: [{ serial: 'NV2520B00001', model: 'WW-NV4-1T', price_paid: 1 }] },
     });
     expect(enrol.json()).toMatchObject({ accepted: 0, rejected: 1 });
-    const enrolB = await api.app.inject({ method: 'POST', url: '/v1/fleets/fleet-b/enrollments', headers: fleetA, payload: { drives: [{ serial: 'NV2520C00001', model: 'WW-NV4-1T', price_paid: 1 }] } });
+    const enrolB = await api.app.inject({
+      method: 'POST',
+      url: '/v1/fleets/fleet-b/enrollments',
+      headers: fleetA,
+      payload: { drives: [{ serial: 'NV2520C00001', model: 'WW-NV4-1T', price_paid: 1 }] },
+    });
     expect(enrolB.statusCode).toBe(404);
     const sample = { schema: 'wearwatch.telemetry.v1', collected_at: daysAgo(0), model: 'WW-NV4-1T', host_bytes_written: 1 };
     const telemetry = await api.app.inject({
       method: 'POST',
       url: '/v1/telemetry',
       headers: fleetA,
-      payload: { items: [{ ...sample, serial: 'NV2520B00001', fleet_id: 'fleet-a' }, { ...sample, serial: 'NV2520X00001', fleet_id: 'fleet-b' }] },
+      payload: {
+        items: [
+          { ...sample, serial: 'NV2520B00001', fleet_id: 'fleet-a' },
+          { ...sample, serial: 'NV2520X00001', fleet_id: 'fleet-b' },
+        ],
+      },
     });
     expect(telemetry.json()).toMatchObject({ accepted: 0, rejected: 2 });
   });
@@ -150,7 +166,12 @@ describe('fleet views', () => {
     expect((await get('/v1/fleets/fleet-b/drives?status=expired_tbw', fleetB)).json().drives).toHaveLength(1);
     const bad = await get('/v1/fleets/fleet-a/drives?near=tb&limit=0', fleetA);
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.fields.map((f: { field: string }) => f.field).sort()).toEqual(['query.limit', 'query.near']);
+    expect(
+      bad
+        .json()
+        .error.fields.map((f: { field: string }) => f.field)
+        .sort(),
+    ).toEqual(['query.limit', 'query.near']);
   });
 
   it('summarises the fleet', async () => {
@@ -211,13 +232,23 @@ describe('bulk enrolment', () => {
 
   it('accepts CSV with a header line, quoted fields included', async () => {
     const csv = 'serial,model,price_paid,proof_of_purchase\r\nNV2521A00020,WW-SA3-1T,89.5,"INV-1, shop ""B"""\nNV2521A00021,WW-SA3-1T,abc,\n';
-    const res = await api.app.inject({ method: 'POST', url: '/v1/fleets/fleet-a/enrollments', headers: { ...fleetA, 'content-type': 'text/csv' }, payload: csv });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/fleets/fleet-a/enrollments',
+      headers: { ...fleetA, 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(res.statusCode).toBe(202);
     expect(res.json()).toMatchObject({ accepted: 1, rejected: 1 });
     const messages = await readJsonMessages(api.kafka, api.topics.enrollment, 2);
     // Partitions interleave: find the message by its key.
     expect(messages.find((m) => m.key === 'NV2521A00020')?.value).toMatchObject({ proof_of_purchase: 'INV-1, shop "B"', price_paid: 89.5 });
-    const badHeader = await api.app.inject({ method: 'POST', url: '/v1/fleets/fleet-a/enrollments', headers: { ...fleetA, 'content-type': 'text/csv' }, payload: 'serial,colour\nX,Y' });
+    const badHeader = await api.app.inject({
+      method: 'POST',
+      url: '/v1/fleets/fleet-a/enrollments',
+      headers: { ...fleetA, 'content-type': 'text/csv' },
+      payload: 'serial,colour\nX,Y',
+    });
     expect(badHeader.statusCode).toBe(400);
     expect(badHeader.json().error.message).toMatch(/unknown column\(s\) colour/);
   });
@@ -254,7 +285,9 @@ describe('telemetry gateway', () => {
   });
 
   it('refuses an empty batch and keys of other roles', async () => {
-    expect((await api.app.inject({ method: 'POST', url: '/v1/telemetry', headers: fleetA, payload: { items: [] } })).json().error.fields[0].field).toBe('body.items');
+    expect((await api.app.inject({ method: 'POST', url: '/v1/telemetry', headers: fleetA, payload: { items: [] } })).json().error.fields[0].field).toBe(
+      'body.items',
+    );
     expect((await api.app.inject({ method: 'POST', url: '/v1/telemetry', headers: quality, payload: { items: [1] } })).statusCode).toBe(403);
   });
 });

@@ -35,7 +35,9 @@ beforeAll(async () => {
     await api.auth({ name: 'desk', role: 'support' }),
   ];
   const spec = (await api.app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> };
-  routes = Object.entries(spec.paths).flatMap(([path, methods]) => Object.keys(methods).map((m) => ({ method: m.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') })));
+  routes = Object.entries(spec.paths).flatMap(([path, methods]) =>
+    Object.keys(methods).map((m) => ({ method: m.toUpperCase(), url: path.replace(/\{(\w+)\}/g, ':$1') })),
+  );
   for (const r of routeTable(api.app)) if (!routes.some((x) => x.method === r.method && x.url === r.url)) routes.push(r);
 });
 afterAll(() => api?.close());
@@ -45,14 +47,20 @@ const segment = fc.oneof(
   fc.constantFrom('NV2520F00001', 'fleet-f', 'RMA-ZZZZZZZZZZ', '..', '%00', '%', 'a'.repeat(300), "'; DROP TABLE drives; --", '{serial:String}'),
   fc.string({ unit: 'grapheme', maxLength: 20 }),
 );
-const query = fc.dictionary(fc.constantFrom('limit', 'offset', 'state', 'status', 'near', 'level', 'model', 'from', 'to', 'serial', 'number', 'x'), fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)), { maxKeys: 4 });
+const query = fc.dictionary(
+  fc.constantFrom('limit', 'offset', 'state', 'status', 'near', 'level', 'model', 'from', 'to', 'serial', 'number', 'x'),
+  fc.oneof(fc.string({ maxLength: 30 }), fc.integer().map(String)),
+  { maxKeys: 4 },
+);
 const body = fc.oneof(
   fc.jsonValue().map((v) => ({ type: 'application/json', payload: JSON.stringify(v) })),
   fc.string({ maxLength: 200 }).map((s) => ({ type: 'application/json', payload: s })),
   fc.string({ maxLength: 200 }).map((s) => ({ type: 'text/csv', payload: s })),
   fc.string({ maxLength: 200 }).map((s) => ({ type: 'application/x-www-form-urlencoded', payload: s })),
   fc.string({ maxLength: 50 }).map((s) => ({ type: 'application/xml', payload: s })),
-  fc.record({ items: fc.array(fc.anything(), { maxLength: 5 }), drives: fc.array(fc.anything(), { maxLength: 5 }) }).map((v) => ({ type: 'application/json', payload: JSON.stringify(v) })),
+  fc
+    .record({ items: fc.array(fc.anything(), { maxLength: 5 }), drives: fc.array(fc.anything(), { maxLength: 5 }) })
+    .map((v) => ({ type: 'application/json', payload: JSON.stringify(v) })),
 );
 
 describe('fuzzing every route', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeRma } from '../../ingest/messages.ts';
+import { decodeRma } from '../../core/contracts/rows.ts';
 import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
 import { readJsonMessages } from '../support/kafka.ts';
 

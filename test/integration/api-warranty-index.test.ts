@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { todayUtc } from '../../api/warranty.ts';
-import { WarrantyIndex } from '../../api/warranty-index.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
-import { evaluateUnit } from '../../processors/warranty/evaluate.ts';
-import { evaluateSerial } from '../../processors/warranty/queries.ts';
+import { evaluateUnit } from '../../warranty/evaluate.ts';
+import { evaluateSerial } from '../../warranty/queries.ts';
+import { todayUtc } from '../../warranty/service.ts';
+import { WarrantyIndex } from '../../warranty/unit-index.ts';
 import { seedDrives, seedTelemetry } from '../support/api.ts';
 import { openTestClickHouse } from '../support/clickhouse.ts';
 
@@ -21,7 +21,19 @@ async function rmaEvent(serial: string, rma: string, type: string, at: string, e
   await clickhouse.client.insert({
     table: 'rma_events',
     format: 'JSONEachRow',
-    values: [{ event_id: randomUUID(), rma_number: rma, serial, event_type: type, occurred_at: at, findings: extra.findings ?? [], reasons: [], replacement_serial: extra.replacement_serial ?? null, details: '{}' }],
+    values: [
+      {
+        event_id: randomUUID(),
+        rma_number: rma,
+        serial,
+        event_type: type,
+        occurred_at: at,
+        findings: extra.findings ?? [],
+        reasons: [],
+        replacement_serial: extra.replacement_serial ?? null,
+        details: '{}',
+      },
+    ],
   });
 }
 

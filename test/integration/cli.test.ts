@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePort, freePortPair } from '../../infra/ports.ts';
 import { javaProcessesMentioning, runCli, startCli, waitFor } from '../support/cli.ts';
-import { freePort, freePortPair } from '../support/ports.ts';
 
 const tempData = () => mkdtempSync(join(tmpdir(), 'wearwatch-cli-'));
 
@@ -48,7 +48,9 @@ describe('wearwatch command line', () => {
         '/healthz to report ok',
         async () => {
           const response = await fetch(`http://127.0.0.1:${httpPort}/healthz`);
-          return response.status === 200 ? ((await response.json()) as { status: string; components: Record<string, { status: string; mode: string }> }) : undefined;
+          return response.status === 200
+            ? ((await response.json()) as { status: string; components: Record<string, { status: string; mode: string }> })
+            : undefined;
         },
         90_000,
       );

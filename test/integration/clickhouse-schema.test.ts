@@ -42,7 +42,13 @@ describe('ClickHouse migrations on embedded chDB', () => {
 
   it('counts a redelivered telemetry sample once and keeps the newest sample per serial', async () => {
     const sample = (collected_at: string, host_bytes_written: number) => ({
-      serial: 'SN-DEDUP', fleet_id: 'f1', collected_at, model: 'M', firmware: '1.0', host_bytes_written, source: 'test',
+      serial: 'SN-DEDUP',
+      fleet_id: 'f1',
+      collected_at,
+      model: 'M',
+      firmware: '1.0',
+      host_bytes_written,
+      source: 'test',
     });
     const batch = [sample('2025-03-01T00:00:00Z', 100), sample('2025-03-02T00:00:00Z', 200)];
     await clickhouse.client.insert({ table: 'telemetry', values: batch, format: 'JSONEachRow' });

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { telemetryMessage, rmaEvent } from '../../core/contracts/index.ts';
+import { rmaEvent, telemetryMessage } from '../../core/contracts/index.ts';
+import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
 import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smartctl.ts';
-import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
 import { ContractProducer } from '../../simulator/producer.ts';
 import { projectRoot, runCli } from '../support/cli.ts';
 import { smartctlFixtures } from '../support/ingest.ts';
@@ -21,7 +21,12 @@ describe('importers into Kafka', () => {
     await producer.disconnect();
     const usable = results.filter((r) => r.ok);
     expect(usable.length).toBeGreaterThanOrEqual(4);
-    expect(results.filter((r) => !r.ok).map((r) => (r.ok ? '' : r.reason)).join('\n')).toMatch(/rotating disk/);
+    expect(
+      results
+        .filter((r) => !r.ok)
+        .map((r) => (r.ok ? '' : r.reason))
+        .join('\n'),
+    ).toMatch(/rotating disk/);
 
     const messages = await readJsonMessages(kafka, telemetry, usable.length);
     expect(messages.map((m) => m.key).sort()).toEqual(usable.map((r) => (r.ok ? r.serial : '')).sort());

@@ -1,19 +1,19 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { System } from '../../cli/system.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
 import { dlqTopic } from '../../core/topics.ts';
 import { dlqHeaders } from '../../ingest/dead-letter.ts';
-import { startIngest, type IngestService, type TopicFamily } from '../../ingest/index.ts';
-import { queryRows } from '../support/clickhouse.ts';
+import { type IngestService, startIngest, type TopicFamily } from '../../runtime/ingest.ts';
+import { System } from '../../runtime/system.ts';
 import { waitFor } from '../support/cli.ts';
-import { readMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
+import { queryRows } from '../support/clickhouse.ts';
 import { fixturePath, telemetryEvent } from '../support/ingest.ts';
+import { readMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
 
 const kafka: Kafka = testKafka();
 const run = randomUUID().slice(0, 6).toUpperCase();
@@ -37,9 +37,7 @@ beforeAll(async () => {
     INGEST_RETRY_MAX_MS: '400',
   });
   system = new System(config, createLogger(config), () => {});
-  await system.startKafka();
-  await system.startClickHouse();
-  ingest = await startIngest(system, { topics: topicOf });
+  ingest = await startIngest(await system.start(), { topics: topicOf });
   await producer.connect();
 });
 
@@ -48,8 +46,7 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const count = async (query: string, params: Record<string, unknown> = {}) =>
-  Number((await queryRows<{ n: number }>(system.clickhouse!, query, params))[0]!.n);
+const count = async (query: string, params: Record<string, unknown> = {}) => Number((await queryRows<{ n: number }>(system.clickhouse!, query, params))[0]!.n);
 
 const enrollmentOf = (serial: string) => ({
   schema: 'wearwatch.enrollment.v1',
@@ -110,7 +107,12 @@ describe('ingest consumers against the real broker and chDB', () => {
   });
 
   it('sends a malformed message of each kind to <topic>.dlq with its reason and coordinates, and keeps consuming', async () => {
-    const hdd = { schema: 'wearwatch.telemetry.smartctl.v1', fleet_id: 'f', collected_at: '2025-06-01T00:00:00Z', smartctl: JSON.parse(readFileSync(fixturePath('smart-ata.json'), 'utf8')) };
+    const hdd = {
+      schema: 'wearwatch.telemetry.smartctl.v1',
+      fleet_id: 'f',
+      collected_at: '2025-06-01T00:00:00Z',
+      smartctl: JSON.parse(readFileSync(fixturePath('smart-ata.json'), 'utf8')),
+    };
     const bad: Record<TopicFamily, Array<{ value: string | null; reason: RegExp }>> = {
       telemetry: [
         { value: '{"schema": "wearwatch.telemetry.v1", "serial": ', reason: /not valid JSON/ },
@@ -141,8 +143,11 @@ describe('ingest consumers against the real broker and chDB', () => {
         expect(message.headers!.trace!.toString()).toBe('abc');
       }
     }
-    await waitFor('good messages after the bad ones', async () =>
-      (await count(`SELECT count() AS n FROM telemetry FINAL WHERE serial = {s:String}`, { s: `AFTER${run}` })) === 30 ? true : undefined, 30_000);
+    await waitFor(
+      'good messages after the bad ones',
+      async () => ((await count(`SELECT count() AS n FROM telemetry FINAL WHERE serial = {s:String}`, { s: `AFTER${run}` })) === 30 ? true : undefined),
+      30_000,
+    );
     expect(await count(`SELECT count() AS n FROM telemetry FINAL WHERE serial = {s:String}`, { s: `BAD${run}` })).toBe(0);
     expect(ingest.metrics.snapshot().topics[topicOf.telemetry]!.dead_lettered).toBe(5);
   });
@@ -167,8 +172,12 @@ describe('ingest consumers against the real broker and chDB', () => {
       expect(await committed()).toBe(before);
 
       await system.clickhouse!.client.command({ query: 'RENAME TABLE rma_events_away TO rma_events' });
-      await waitFor('the retried write', async () =>
-        (await count(`SELECT count() AS n FROM rma_events FINAL WHERE startsWith(serial, {p:String})`, { p: `RETRY${run}` })) === 20 ? true : undefined, 30_000);
+      await waitFor(
+        'the retried write',
+        async () =>
+          (await count(`SELECT count() AS n FROM rma_events FINAL WHERE startsWith(serial, {p:String})`, { p: `RETRY${run}` })) === 20 ? true : undefined,
+        30_000,
+      );
       await waitFor('the commit', async () => ((await committed()) === before + 20 ? true : undefined), 10_000);
       expect(ingest.health().status).toBe('ok');
     } finally {

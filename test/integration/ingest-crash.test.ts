@@ -7,8 +7,8 @@ import { openClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
 import { ensureTopics } from '../../core/kafka.ts';
 import { topics } from '../../core/topics.ts';
-import { queryRows } from '../support/clickhouse.ts';
 import { startCli, waitFor } from '../support/cli.ts';
+import { queryRows } from '../support/clickhouse.ts';
 import { telemetryEvent } from '../support/ingest.ts';
 import { testBrokers, testKafka } from '../support/kafka.ts';
 
@@ -95,7 +95,9 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
       // Without FINAL, rows of a batch written but not committed before the kill may appear twice until a merge.
       const [raw] = await queryRows<{ n: number }>(clickhouse, 'SELECT count() AS n FROM telemetry WHERE startsWith(serial, {p:String})', { p: prefix });
       expect(Number(raw!.n)).toBeGreaterThanOrEqual(EVENTS);
-      const [latest] = await queryRows<{ n: number }>(clickhouse, 'SELECT count() AS n FROM telemetry_latest FINAL WHERE startsWith(serial, {p:String})', { p: prefix });
+      const [latest] = await queryRows<{ n: number }>(clickhouse, 'SELECT count() AS n FROM telemetry_latest FINAL WHERE startsWith(serial, {p:String})', {
+        p: prefix,
+      });
       expect(Number(latest!.n)).toBe(SERIALS);
     } finally {
       await clickhouse.close();

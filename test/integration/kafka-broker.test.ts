@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { allTopics } from '../../core/topics.ts';
 import { ensureTopics } from '../../core/kafka.ts';
+import { allTopics } from '../../core/topics.ts';
 import { testKafka, uniqueTopic } from '../support/kafka.ts';
 
 const kafka = testKafka();

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
+import { freePort, freePortPair } from '../../infra/ports.ts';
 import { startCli, waitFor } from '../support/cli.ts';
-import { freePort, freePortPair } from '../support/ports.ts';
 
 /** Starts `up --demo`, waits for "demo ready", checks the portal answers, then stops it; returns its output. */
 async function demoRun(data: string): Promise<string> {
@@ -39,7 +39,11 @@ describe('wearwatch up --demo', () => {
     expect(first).toMatch(/demo backfill +\d+ % .* events\/s/);
     expect(first).toMatch(/demo: ingest caught up/);
     expect(first).toMatch(/demo: live trickle of \d+ telemetry samples\/s running/);
-    const marker = JSON.parse(readFileSync(join(data, 'demo-fleet.json'), 'utf8')) as { end: string; status: string; events: { telemetry: number; rma: number; enrollment: number } };
+    const marker = JSON.parse(readFileSync(join(data, 'demo-fleet.json'), 'utf8')) as {
+      end: string;
+      status: string;
+      events: { telemetry: number; rma: number; enrollment: number };
+    };
     expect(marker.status).toBe('produced');
 
     const second = await demoRun(data);

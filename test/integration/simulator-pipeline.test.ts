@@ -1,23 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { System } from '../../cli/system.ts';
-import type { ClickHouse } from '../../core/clickhouse.ts';
-import { loadCatalog } from '../../core/catalog/load.ts';
+import { refreshUnitAttributes } from '../../analytics/units.ts';
 import { dayFromIso, isoFromDay } from '../../core/calendar.ts';
+import { loadCatalog } from '../../core/catalog/load.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
 import { createLogger } from '../../core/logger.ts';
-import { startIngest, type IngestService } from '../../ingest/index.ts';
-import { refreshUnitAttributes } from '../../processors/analytics/units.ts';
-import { evaluateUnit } from '../../processors/warranty/evaluate.ts';
-import { loadUnitInputs } from '../../processors/warranty/load-unit.ts';
+import { type IngestService, startIngest } from '../../runtime/ingest.ts';
+import { type Started, System } from '../../runtime/system.ts';
 import { backfill } from '../../simulator/backfill.ts';
 import { FleetSimulation } from '../../simulator/engine.ts';
 import { streamLive } from '../../simulator/live.ts';
 import { ContractProducer, type Family } from '../../simulator/producer.ts';
 import type { GroundTruth } from '../../simulator/truth.ts';
+import { evaluateUnit } from '../../warranty/evaluate.ts';
+import { loadUnitInputs } from '../../warranty/unit-loader.ts';
+import { waitFor } from '../support/cli.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 import { testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
-import { waitFor } from '../support/cli.ts';
 
 const catalog = loadCatalog();
 const fleet = { seed: 24, drives: 2000, days: 730, end: dayFromIso('2026-06-01'), sampleEvery: 7 };
@@ -50,7 +50,7 @@ describe('simulated fleet through Kafka, ingest and ClickHouse', () => {
     system = new System(config, createLogger(config), () => {});
     system.clickhouse = clickhouse;
     system.kafka = { kafka, brokers: testBrokers(), mode: 'external' };
-    ingest = await startIngest(system, { topics, groupPrefix: `sim-test-${randomUUID().slice(0, 8)}` });
+    ingest = await startIngest(system as Started, { topics, groupPrefix: `sim-test-${randomUUID().slice(0, 8)}` });
 
     const producer = new ContractProducer(kafka, { topics });
     await producer.connect();
@@ -114,7 +114,9 @@ describe('simulated fleet through Kafka, ingest and ClickHouse', () => {
     const byFirmware = await afr('firmware');
     for (const bad of truth.bad_firmware) {
       const line = truth.by_firmware[bad]!.line;
-      const others = Object.entries(truth.by_firmware).filter(([fw, row]) => row.line === line && fw !== bad).map(([fw]) => byFirmware.get(fw) ?? { failures: 0, days: 0 });
+      const others = Object.entries(truth.by_firmware)
+        .filter(([fw, row]) => row.line === line && fw !== bad)
+        .map(([fw]) => byFirmware.get(fw) ?? { failures: 0, days: 0 });
       expect(byFirmware.get(bad)!.failures).toBeGreaterThanOrEqual(5);
       expect(rate([byFirmware.get(bad)!]), `${bad} against the rest of ${line}`).toBeGreaterThan(2 * rate(others));
     }
@@ -172,7 +174,8 @@ describe('simulated fleet through Kafka, ingest and ClickHouse', () => {
       'ingest to consume the second copy',
       async () => {
         const written = (family: Family) => ingest.metrics.snapshot().topics[topics[family]]!.written;
-        const done = written('telemetry') >= 2 * truth.events.telemetry && written('rma') >= 2 * truth.events.rma && written('enrollment') >= 2 * truth.events.enrollment;
+        const done =
+          written('telemetry') >= 2 * truth.events.telemetry && written('rma') >= 2 * truth.events.rma && written('enrollment') >= 2 * truth.events.enrollment;
         return done ? true : undefined;
       },
       180_000,

@@ -1,14 +1,14 @@
-import fc from 'fast-check';
 import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../core/clickhouse.ts';
-import type { TelemetrySummary } from '../../processors/warranty/evaluate.ts';
-import { telemetrySummary, type TelemetryRow } from '../../processors/warranty/load-unit.ts';
-import { telemetryFactsSql } from '../../processors/warranty/sql.ts';
-import { trailingPeriodDays } from '../../processors/warranty/rules.ts';
 import { migrate, migrationsDir } from '../../infra/clickhouse/migrate.ts';
+import { trailingPeriodDays } from '../../warranty/rules.ts';
+import type { TelemetrySummary } from '../../warranty/types.ts';
+import { telemetryFactsSql } from '../../warranty/unit-facts-sql.ts';
+import { type TelemetryRow, telemetrySummary } from '../../warranty/unit-loader.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
 /**
@@ -39,7 +39,12 @@ function expected(samples: Sample[]): TelemetrySummary {
   };
   const temps = window.map((s) => s.temperature_c).filter((t) => t !== null);
   return {
-    latest: { collected_at: newest.collected_at, host_bytes_written: newest.host_bytes_written, avg_pe_cycles: newest.avg_pe_cycles, temperature_c: newest.temperature_c },
+    latest: {
+      collected_at: newest.collected_at,
+      host_bytes_written: newest.host_bytes_written,
+      avg_pe_cycles: newest.avg_pe_cycles,
+      temperature_c: newest.temperature_c,
+    },
     trailing_hbw: first((s) => s.host_bytes_written),
     trailing_pe: first((s) => s.avg_pe_cycles),
     temp_min: temps.length ? Math.min(...temps) : null,
@@ -49,20 +54,18 @@ function expected(samples: Sample[]): TelemetrySummary {
 
 // Samples of one unit at distinct minutes over ~half a year, so the window's edges and both period series are crossed.
 const origin = Date.parse('2026-06-01T00:00:00Z');
-const unitSamples = fc
-  .uniqueArray(fc.integer({ min: 0, max: 180 * 24 * 60 }), { minLength: 1, maxLength: 12 })
-  .chain((minutes) =>
-    fc.tuple(
-      ...minutes.map((m) =>
-        fc.record({
-          collected_at: fc.constant(new Date(origin + m * 60_000).toISOString()),
-          host_bytes_written: fc.option(fc.integer({ min: 0, max: 2 ** 50 }), { freq: 4 }),
-          avg_pe_cycles: fc.option(fc.integer({ min: 0, max: 100_000 }), { freq: 4 }),
-          temperature_c: fc.option(fc.integer({ min: -40, max: 120 }), { freq: 4 }),
-        }),
-      ),
+const unitSamples = fc.uniqueArray(fc.integer({ min: 0, max: 180 * 24 * 60 }), { minLength: 1, maxLength: 12 }).chain((minutes) =>
+  fc.tuple(
+    ...minutes.map((m) =>
+      fc.record({
+        collected_at: fc.constant(new Date(origin + m * 60_000).toISOString()),
+        host_bytes_written: fc.option(fc.integer({ min: 0, max: 2 ** 50 }), { freq: 4 }),
+        avg_pe_cycles: fc.option(fc.integer({ min: 0, max: 100_000 }), { freq: 4 }),
+        temperature_c: fc.option(fc.integer({ min: -40, max: 120 }), { freq: 4 }),
+      }),
     ),
-  );
+  ),
+);
 
 const toRows = (units: Sample[][], serial: (u: number) => string) =>
   units.flatMap((samples, u) => samples.map((s) => ({ ...s, serial: serial(u), fleet_id: 'f', model: 'm', firmware: '1', source: 'test' })));
@@ -98,7 +101,9 @@ describe('telemetry summary', () => {
         const serial = (u: number) => `NV2601S${String(u).padStart(5, '0')}`;
         const rows = toRows(units, serial);
         // Every other unit enrolled, and one more enrolled unit that never reports: it has no telemetry facts.
-        const drives = [...units.keys(), units.length].filter((u) => u % 2 === 0).map((u) => ({ serial: serial(u), model: 'm', fleet_id: 'f', price_paid: 1, currency: 'USD', enrolled_at: Date.now() }));
+        const drives = [...units.keys(), units.length]
+          .filter((u) => u % 2 === 0)
+          .map((u) => ({ serial: serial(u), model: 'm', fleet_id: 'f', price_paid: 1, currency: 'USD', enrolled_at: Date.now() }));
         // Every sample once, a third of them again, shuffled and split into separate inserts (parts merged by FINAL).
         const sent = [...rows, ...rows.filter((_, i) => i % 3 === 0)].map((r, i) => ({ r, key: (Math.imul(i + 1, 2654435761) ^ seed) >>> 0 }));
         sent.sort((a, b) => a.key - b.key);

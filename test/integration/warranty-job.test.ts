@@ -4,23 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Consumer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { System } from '../../cli/system.ts';
-import { loadConfig } from '../../core/config.ts';
-import { alertEvent, type AlertEvent } from '../../core/contracts/alert.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
+import { loadConfig } from '../../core/config.ts';
+import { type AlertEvent, alertEvent } from '../../core/contracts/alert.ts';
 import { createLogger } from '../../core/logger.ts';
 import { topics } from '../../core/topics.ts';
-import { startProcessors } from '../../processors/index.ts';
-import { thresholdsFrom } from '../../processors/warranty/thresholds.ts';
-import { JobScheduler } from '../../processors/scheduler.ts';
-import { runWarrantyJob } from '../../processors/warranty/job.ts';
-import { currentFlags, evaluateSerial } from '../../processors/warranty/queries.ts';
+import { JobScheduler } from '../../jobs/scheduler.ts';
+import { runWarrantyJob } from '../../jobs/warranty-evaluation.ts';
+import { startProcessors } from '../../runtime/jobs.ts';
+import { type Started, System } from '../../runtime/system.ts';
+import { currentFlags, evaluateSerial } from '../../warranty/queries.ts';
+import { thresholdsFrom } from '../../warranty/thresholds.ts';
 import { waitFor } from '../support/cli.ts';
 import { queryRows } from '../support/clickhouse.ts';
 import { testBrokers } from '../support/kafka.ts';
 
 const catalog = loadCatalog();
-const tag = randomUUID().slice(0, 6).toUpperCase().replace(/[^0-9A-Z]/g, 'X');
+const tag = randomUUID()
+  .slice(0, 6)
+  .toUpperCase()
+  .replace(/[^0-9A-Z]/g, 'X');
 const hot = `NV2447${tag}`; // SSD near its TBW limit
 const calm = `SA2510${tag}`; // SSD far from it
 const card = `TF2503-${tag}XY`; // TF card that ran hot
@@ -37,7 +40,13 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
   const alerts: AlertEvent[] = [];
 
   const telemetry = (serial: string, model: string, fleet: string, at: string, over: object) => ({
-    serial, fleet_id: fleet, collected_at: at, model, firmware: '1', source: 'agent', ...over,
+    serial,
+    fleet_id: fleet,
+    collected_at: at,
+    model,
+    firmware: '1',
+    source: 'agent',
+    ...over,
   });
 
   beforeAll(async () => {
@@ -58,9 +67,36 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
       table: 'drives',
       format: 'JSONEachRow',
       values: [
-        { serial: hot, model: 'WW-NV4-512', fleet_id: 'fleet-a', purchase_date: '2025-03-01', proof_of_purchase: 'INV-1', price_paid: 80, currency: 'USD', enrolled_at: '2025-03-02T00:00:00Z' },
-        { serial: calm, model: 'WW-SA3-256', fleet_id: 'fleet-a', purchase_date: null, proof_of_purchase: null, price_paid: 40, currency: 'USD', enrolled_at: '2025-03-02T00:00:00Z' },
-        { serial: card, model: 'WW-TF-PRO-128', fleet_id: 'fleet-b', purchase_date: null, proof_of_purchase: null, price_paid: 25, currency: 'USD', enrolled_at: '2025-03-02T00:00:00Z' },
+        {
+          serial: hot,
+          model: 'WW-NV4-512',
+          fleet_id: 'fleet-a',
+          purchase_date: '2025-03-01',
+          proof_of_purchase: 'INV-1',
+          price_paid: 80,
+          currency: 'USD',
+          enrolled_at: '2025-03-02T00:00:00Z',
+        },
+        {
+          serial: calm,
+          model: 'WW-SA3-256',
+          fleet_id: 'fleet-a',
+          purchase_date: null,
+          proof_of_purchase: null,
+          price_paid: 40,
+          currency: 'USD',
+          enrolled_at: '2025-03-02T00:00:00Z',
+        },
+        {
+          serial: card,
+          model: 'WW-TF-PRO-128',
+          fleet_id: 'fleet-b',
+          purchase_date: null,
+          proof_of_purchase: null,
+          price_paid: 25,
+          currency: 'USD',
+          enrolled_at: '2025-03-02T00:00:00Z',
+        },
       ],
     });
     await client.insert({
@@ -99,7 +135,11 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
         [card, 'temperature_out_of_range', 'review', 'raised'],
       ].sort(),
     );
-    expect(alerts.find((a) => a.flag === 'near_tbw')).toMatchObject({ fleet_id: 'fleet-a', threshold: 80, message: expect.stringMatching(/86\.7 % of the TBW rating/) });
+    expect(alerts.find((a) => a.flag === 'near_tbw')).toMatchObject({
+      fleet_id: 'fleet-a',
+      threshold: 80,
+      message: expect.stringMatching(/86\.7 % of the TBW rating/),
+    });
     expect(await currentFlags(system.clickhouse!.client, { fleetId: 'fleet-b' })).toEqual([
       expect.objectContaining({ serial: card, flag: 'temperature_out_of_range', level: 'review', value: 91, threshold: 85 }),
     ]);
@@ -118,7 +158,12 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
     const second = await run('2026-12-20');
     expect(second).toMatchObject({ outcome: 'ok', units: 3, raised: 1, cleared: 1, published: 2 });
     await waitFor('four alerts', async () => (alerts.length >= 4 ? true : undefined), 20_000);
-    expect(alerts.slice(2).map((a) => [a.serial, a.flag, a.level, a.action]).sort()).toEqual(
+    expect(
+      alerts
+        .slice(2)
+        .map((a) => [a.serial, a.flag, a.level, a.action])
+        .sort(),
+    ).toEqual(
       [
         [hot, 'near_tbw', 'critical', 'raised'],
         [card, 'temperature_out_of_range', 'review', 'cleared'],
@@ -153,11 +198,15 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
     let calls = 0;
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const scheduler = new JobScheduler('test job', async () => {
-      calls++;
-      await gate;
-      return { units: 7 };
-    }, system.logger);
+    const scheduler = new JobScheduler(
+      'test job',
+      async () => {
+        calls++;
+        await gate;
+        return { units: 7 };
+      },
+      system.logger,
+    );
     const a = scheduler.runNow();
     const b = scheduler.runNow();
     expect(scheduler.running).toBe(true);
@@ -171,7 +220,7 @@ describe('warranty job: snapshot, flags and alerts on Kafka', () => {
     const scheduled = new System({ ...config, WEARWATCH_EVALUATE_CRON: '*/2 * * * * *' }, system.logger, () => {});
     scheduled.clickhouse = system.clickhouse;
     scheduled.kafka = system.kafka;
-    await startProcessors(scheduled);
+    await startProcessors(scheduled as Started<'clickhouse'>);
     try {
       const before = Date.now();
       const report = await waitFor(

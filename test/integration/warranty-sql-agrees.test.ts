@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, dayFromIso, isoFromDay } from '../../core/calendar.ts';
-import type { ClickHouse } from '../../core/clickhouse.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { runBulkEvaluation } from '../../processors/warranty/bulk.ts';
-import { evaluateUnit, type WarrantyEvaluation } from '../../processors/warranty/evaluate.ts';
-import { flagsFor } from '../../processors/warranty/flags.ts';
-import { loadUnitInputs } from '../../processors/warranty/load-unit.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
+import { runBulkEvaluation } from '../../warranty/bulk.ts';
+import { evaluateUnit } from '../../warranty/evaluate.ts';
+import { flagsFor } from '../../warranty/flags.ts';
+import type { WarrantyEvaluation } from '../../warranty/types.ts';
+import { loadUnitInputs } from '../../warranty/unit-loader.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
 /**
@@ -52,7 +53,9 @@ const unitArb = fc.record({
     fc.record({
       type: fc.constantFrom('inspected', 'repaired', 'replaced', 'requested'),
       ago: fc.integer({ min: -10, max: 1200 }),
-      findings: fc.subarray(['physical_damage', 'liquid_damage', 'tampered_label', 'temperature_excursion', 'defect_confirmed', 'unintended_use'], { minLength: 1 }),
+      findings: fc.subarray(['physical_damage', 'liquid_damage', 'tampered_label', 'temperature_excursion', 'defect_confirmed', 'unintended_use'], {
+        minLength: 1,
+      }),
       target: fc.nat(),
     }),
     { maxLength: 2 },
@@ -248,7 +251,20 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
       { numRuns: 40, seed: Number(process.env.WARRANTY_PROPERTY_SEED ?? Date.now() % 1_000_000), endOnFailure: true },
     );
     // The generator must actually reach the interesting rules, or agreement proves little.
-    for (const outcome of ['active', 'not_started', 'expired_time', 'expired_tbw', 'expired_pe', 'void', 'replaced', 'undetermined', 'basis:purchase', 'basis:manufacture', 'basis:replacement', 'flagged']) {
+    for (const outcome of [
+      'active',
+      'not_started',
+      'expired_time',
+      'expired_tbw',
+      'expired_pe',
+      'void',
+      'replaced',
+      'undetermined',
+      'basis:purchase',
+      'basis:manufacture',
+      'basis:replacement',
+      'flagged',
+    ]) {
       expect(seen, outcome).toContain(outcome);
     }
   });

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Catalog, decodeSerial, defaultCatalogPath, loadCatalog, parseCatalog } from '../../core/catalog/load.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
-import { decodeSerial, defaultCatalogPath, loadCatalog, parseCatalog, type Catalog } from '../../core/catalog/load.ts';
-import type { PreviousRun } from '../../processors/warranty/bulk-sql.ts';
-import { runBulkEvaluation } from '../../processors/warranty/bulk.ts';
-import { decoded } from '../../processors/warranty/sql.ts';
-import type { Thresholds } from '../../processors/warranty/thresholds.ts';
+import { runBulkEvaluation } from '../../warranty/bulk.ts';
+import type { PreviousRun } from '../../warranty/bulk-sql.ts';
+import type { Thresholds } from '../../warranty/thresholds.ts';
+import { decoded } from '../../warranty/unit-facts-sql.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
 /**
@@ -19,10 +19,17 @@ const units = Array.from({ length: 240 }, (_, i) => {
   const model = models[i % models.length]!;
   const m = catalog.byModel.get(model)!;
   const week = String(1 + (i % 52)).padStart(2, '0');
-  const serial = m.kind === 'tf' ? `TF23${String(1 + (i % 12)).padStart(2, '0')}-U${String(i).padStart(7, '0')}` : `${m.product_line}23${week}U${String(i).padStart(5, '0')}`;
+  const serial =
+    m.kind === 'tf'
+      ? `TF23${String(1 + (i % 12)).padStart(2, '0')}-U${String(i).padStart(7, '0')}`
+      : `${m.product_line}23${week}U${String(i).padStart(5, '0')}`;
   // Wear spread from 0 to 110 % of the rating, so thresholds between runs move units between flag levels.
   const used = ((i * 37) % 110) / 100;
-  return { serial, model, wear: m.kind === 'ssd' ? { host_bytes_written: Math.round(used * m.tbw_tb! * 1e12) } : { avg_pe_cycles: Math.round(used * m.pe_cycles!) } };
+  return {
+    serial,
+    model,
+    wear: m.kind === 'ssd' ? { host_bytes_written: Math.round(used * m.tbw_tb! * 1e12) } : { avg_pe_cycles: Math.round(used * m.pe_cycles!) },
+  };
 });
 
 let ch: ClickHouse;
@@ -32,14 +39,29 @@ beforeAll(async () => {
     table: 'drives',
     format: 'JSONEachRow',
     values: units.map((u, i) => ({
-      serial: u.serial, model: u.model, fleet_id: 'f', purchase_date: i % 2 ? '2024-06-01' : null, proof_of_purchase: i % 2 ? 'INV' : null,
-      price_paid: 50, currency: 'USD', enrolled_at: '2025-01-01T00:00:00Z',
+      serial: u.serial,
+      model: u.model,
+      fleet_id: 'f',
+      purchase_date: i % 2 ? '2024-06-01' : null,
+      proof_of_purchase: i % 2 ? 'INV' : null,
+      price_paid: 50,
+      currency: 'USD',
+      enrolled_at: '2025-01-01T00:00:00Z',
     })),
   });
   await ch.client.insert({
     table: 'telemetry',
     format: 'JSONEachRow',
-    values: units.map((u, i) => ({ serial: u.serial, fleet_id: 'f', collected_at: '2026-06-01T00:00:00Z', model: u.model, firmware: '1', source: 'test', temperature_c: 20 + (i % 70), ...u.wear })),
+    values: units.map((u, i) => ({
+      serial: u.serial,
+      fleet_id: 'f',
+      collected_at: '2026-06-01T00:00:00Z',
+      model: u.model,
+      firmware: '1',
+      source: 'test',
+      temperature_c: 20 + (i % 70),
+      ...u.wear,
+    })),
   });
 });
 afterAll(() => ch?.close());
@@ -76,12 +98,22 @@ describe('per-unit state kept between bulk runs', () => {
 
   it('decodes a serial again when the serial format of its model changes, and only then', async () => {
     const manufactured = async (run: number) =>
-      new Map((await queryRows<{ serial: string; m: string | null }>(ch, `SELECT serial, toString(manufactured) AS m FROM warranty_status WHERE run_id = {run:UInt64}`, { run })).map((r) => [r.serial, r.m]));
+      new Map(
+        (
+          await queryRows<{ serial: string; m: string | null }>(
+            ch,
+            `SELECT serial, toString(manufactured) AS m FROM warranty_status WHERE run_id = {run:UInt64}`,
+            { run },
+          )
+        ).map((r) => [r.serial, r.m]),
+      );
     const expected = (using: Catalog) =>
-      new Map(units.map((u) => {
-        const decoded = decodeSerial(using, u.serial, using.byModel.get(u.model)!.product_line);
-        return [u.serial, decoded.ok ? decoded.manufactured : null];
-      }));
+      new Map(
+        units.map((u) => {
+          const decoded = decodeSerial(using, u.serial, using.byModel.get(u.model)!.product_line);
+          return [u.serial, decoded.ok ? decoded.manufactured : null];
+        }),
+      );
     const at = '2026-11-10';
     const thresholds = { warnPct: 80, criticalPct: 95, endingDays: 90 };
     await evaluate(6, at, thresholds, null);

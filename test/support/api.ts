@@ -1,11 +1,11 @@
-import { buildServer, type ApiServer } from '../../api/server.ts';
-import { KeyStore, type NewKeyRequest } from '../../api/keys.ts';
+import { type ApiServer, buildServer } from '../../api/server.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
 import { HealthRegistry } from '../../core/health.ts';
-import { createLogger } from '../../core/logger.ts';
 import type { Kafka } from '../../core/kafka.ts';
+import { createLogger } from '../../core/logger.ts';
+import { KeyStore, type NewKeyRequest } from '../../keys/api-keys.ts';
 import { openTestClickHouse } from './clickhouse.ts';
 import { testKafka, uniqueTopic } from './kafka.ts';
 
@@ -89,7 +89,15 @@ export async function seedDrives(clickhouse: ClickHouse, drives: SeedDrive[]): P
 /** Writes telemetry samples directly, as ingest would. */
 export async function seedTelemetry(
   clickhouse: ClickHouse,
-  samples: { serial: string; fleet_id: string; model: string; collected_at: string; host_bytes_written?: number; avg_pe_cycles?: number; temperature_c?: number }[],
+  samples: {
+    serial: string;
+    fleet_id: string;
+    model: string;
+    collected_at: string;
+    host_bytes_written?: number;
+    avg_pe_cycles?: number;
+    temperature_c?: number;
+  }[],
 ): Promise<void> {
   await clickhouse.client.insert({
     table: 'telemetry',

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { projectRoot } from './cli.ts';
 
 /** Screenshots land here (git-ignored) so a person can look at what the pages showed. */

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openClickHouse, type ClickHouse } from '../../core/clickhouse.ts';
+import { type ClickHouse, openClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
 import { migrate } from '../../infra/clickhouse/migrate.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../../core/config.ts';
 import { LocalKafkaBroker } from '../../infra/kafka/local-broker.ts';
-import { freePortPair } from './ports.ts';
+import { freePortPair } from '../../infra/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,20 +1,32 @@
 import { describe, expect, it } from 'vitest';
+import { type ClaimRecord, daysPerMonth, estimateHazard, type ForecastUnit, projectClaims } from '../../analytics/forecast/model.ts';
+import { scoreForecast } from '../../analytics/forecast/run.ts';
 import { addMonths, dayFromIso } from '../../core/calendar.ts';
-import { daysPerMonth, estimateHazard, projectClaims, type ClaimRecord, type ForecastUnit } from '../../processors/analytics/forecast/model.ts';
-import { scoreForecast } from '../../processors/analytics/forecast/run.ts';
 
 const asOf = dayFromIso('2025-01-01');
 
 function unit(i: number, overrides: Partial<ForecastUnit> = {}): ForecastUnit {
   const start = asOf - 365;
-  return { serial: `S${i}`, model: 'M', coverageStart: start, coverageEnd: addMonths(start, 36), observedFrom: start, wearPct: null, wearPctPerDay: 0, ...overrides };
+  return {
+    serial: `S${i}`,
+    model: 'M',
+    coverageStart: start,
+    coverageEnd: addMonths(start, 36),
+    observedFrom: start,
+    wearPct: null,
+    wearPctPerDay: 0,
+    ...overrides,
+  };
 }
 
 /** 1000 units watched for a year with one claim per 100 unit-months spread evenly: a hazard of 0.01 per unit-month. */
 function steadyFleet() {
   const units = Array.from({ length: 1000 }, (_, i) => unit(i));
   const unitMonths = (1000 * 365) / daysPerMonth;
-  const claims: ClaimRecord[] = Array.from({ length: Math.round(unitMonths / 100) }, (_, k) => ({ serial: `S${k % 1000}`, openedOn: asOf - 365 + ((k * 7) % 365) }));
+  const claims: ClaimRecord[] = Array.from({ length: Math.round(unitMonths / 100) }, (_, k) => ({
+    serial: `S${k % 1000}`,
+    openedOn: asOf - 365 + ((k * 7) % 365),
+  }));
   return { units, claims, rate: claims.length / unitMonths };
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { rankCauses } from '../../processors/analytics/causes.ts';
-import { gammaP, gammaQuantile, poissonMeanInterval, poissonTwoSidedP, standardizedRatio } from '../../processors/analytics/stats.ts';
+import { rankCauses } from '../../analytics/causes.ts';
+import { gammaP, gammaQuantile, poissonMeanInterval, poissonTwoSidedP, standardizedRatio } from '../../analytics/stats.ts';
 
 describe('exact Poisson statistics', () => {
   it('matches published Garwood intervals', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, describeError } from '../../api/errors.ts';
-import { csvItems, parseCsv, toEnrollment } from '../../api/fleet/enrollment.ts';
-import { hashSecret, parseKey, secretMatches } from '../../api/keys.ts';
+import { describeError } from '../../api/errors.ts';
 import { html } from '../../api/pages/html.ts';
 import { layout } from '../../api/pages/layout.ts';
-import { addressLines } from '../../api/rma/instructions.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { csvItems, parseCsv, toEnrollment } from '../../fleet/enrollment.ts';
+import { hashSecret, parseKey, secretMatches } from '../../keys/api-keys.ts';
+import { addressLines } from '../../rma/instructions.ts';
 
 describe('HTML templates', () => {
   it('escape every interpolated value unless it is already markup', () => {
@@ -27,7 +27,10 @@ describe('HTML templates', () => {
 
 describe('CSV enrolment', () => {
   it('parses quotes, doubled quotes, CRLF and blank lines', () => {
-    expect(parseCsv('a,"b,c","d ""e"""\r\n\n1,2,3')).toEqual([['a', 'b,c', 'd "e"'], ['1', '2', '3']]);
+    expect(parseCsv('a,"b,c","d ""e"""\r\n\n1,2,3')).toEqual([
+      ['a', 'b,c', 'd "e"'],
+      ['1', '2', '3'],
+    ]);
     expect(parseCsv('a,"b')).toBe('a quoted field is not closed');
   });
 
@@ -41,7 +44,10 @@ describe('CSV enrolment', () => {
     const at = new Date('2026-01-01T00:00:00Z');
     const ok = toEnrollment({ serial: 'NV2520A00001', model: 'WW-NV4-1T', price_paid: 10, fleet_id: 'other' }, 'fleet-a', at);
     expect(ok).toMatchObject({ ok: true, value: { fleet_id: 'fleet-a', currency: 'USD', enrolled_at: '2026-01-01T00:00:00.000Z' } });
-    expect(toEnrollment({ serial: 'x', model: 'm', price_paid: 1, purchase_date: '2026-13-01' }, 'f', at)).toMatchObject({ ok: false, reason: expect.stringMatching(/^serial: .*; purchase_date: /) });
+    expect(toEnrollment({ serial: 'x', model: 'm', price_paid: 1, purchase_date: '2026-13-01' }, 'f', at)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^serial: .*; purchase_date: /),
+    });
   });
 });
 
@@ -58,10 +64,16 @@ describe('API keys', () => {
 
 describe('error format', () => {
   it('maps our errors to their status and code, known conditions to 409, and anything else to a logged 500', () => {
-    expect(describeError(new ApiError(404, 'WW_NOT_FOUND', 'x'))).toMatchObject({ status: 404, body: { error: { code: 'WW_NOT_FOUND' } }, internal: false });
-    expect(describeError(new WearwatchError('WW_NO_HISTORY', 'no data', 'ingest first'))).toMatchObject({ status: 409, body: { error: { message: 'no data (ingest first)' } } });
+    expect(describeError(new WearwatchError('WW_NOT_FOUND', 'x'))).toMatchObject({ status: 404, body: { error: { code: 'WW_NOT_FOUND' } }, internal: false });
+    expect(describeError(new WearwatchError('WW_NO_HISTORY', 'no data', 'ingest first'))).toMatchObject({
+      status: 409,
+      body: { error: { message: 'no data (ingest first)' } },
+    });
     expect(describeError(new WearwatchError('WW_CLICKHOUSE_UNAVAILABLE', 'down'))).toMatchObject({ status: 503, internal: true });
-    expect(describeError(Object.assign(new Error('too big'), { statusCode: 413 }))).toMatchObject({ status: 413, body: { error: { code: 'WW_PAYLOAD_TOO_LARGE' } } });
+    expect(describeError(Object.assign(new Error('too big'), { statusCode: 413 }))).toMatchObject({
+      status: 413,
+      body: { error: { code: 'WW_PAYLOAD_TOO_LARGE' } },
+    });
     const crash = describeError(new TypeError('x is undefined'));
     expect(crash).toMatchObject({ status: 500, internal: true, body: { error: { code: 'WW_INTERNAL' } } });
     expect(JSON.stringify(crash.body)).not.toContain('undefined');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedNext, checkTransition, decideInspection, newRmaNumber, nextSteps } from '../../api/rma/lifecycle.ts';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
+import { allowedNext, checkTransition, decideInspection, newRmaNumber, nextSteps } from '../../rma/lifecycle.ts';
 
 const history = (...types: (typeof rmaEventTypes)[number][]) => types.map((event_type) => ({ event_type, findings: [] }));
 
@@ -20,7 +20,10 @@ describe('RMA state machine', () => {
   });
 
   it('lets inspection findings decide what may follow', () => {
-    const inspected = (findings: never[] | string[]) => [...history('requested', 'authorised', 'received'), { event_type: 'inspected' as const, findings: findings as never[] }];
+    const inspected = (findings: never[] | string[]) => [
+      ...history('requested', 'authorised', 'received'),
+      { event_type: 'inspected' as const, findings: findings as never[] },
+    ];
     expect(allowedNext(inspected(['defect_confirmed']))).toEqual(['repaired', 'replaced']);
     expect(allowedNext(inspected(['defect_confirmed', 'physical_damage']))).toEqual(['rejected']);
     expect(allowedNext(inspected(['no_fault_found']))).toEqual(['closed']);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
-import { prioritizeEventLoop } from '../../api/thread-priority.ts';
+import { prioritizeEventLoop } from '../../runtime/thread-priority.ts';
 
 const worker = new Worker('setInterval(() => {}, 1000)', { eval: true });
 afterAll(() => worker.terminate());

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decodeSerial, findModel, loadCatalog, parseCatalog, type CatalogData } from '../../core/catalog/load.ts';
+import { type CatalogData, decodeSerial, findModel, loadCatalog, parseCatalog } from '../../core/catalog/load.ts';
 
 const shipped = loadCatalog();
 const clone = (): CatalogData => JSON.parse(JSON.stringify({ ...shipped, formats: undefined, byModel: undefined }));

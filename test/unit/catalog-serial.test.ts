@@ -8,7 +8,11 @@ const daily = { pattern: '^(?:X)(\\d)(?<year>\\d{4})[(](?<month>\\d{2})(?<day>\\
 
 describe('serial formats', () => {
   it('finds named group positions past escapes, classes and non-capturing groups', () => {
-    expect([...namedGroupPositions(daily.pattern)]).toEqual([['year', 2], ['month', 3], ['day', 4]]);
+    expect([...namedGroupPositions(daily.pattern)]).toEqual([
+      ['year', 2],
+      ['month', 3],
+      ['day', 4],
+    ]);
     expect(serialGroups(weekly.pattern)).toEqual({ year: 2, week: 3, month: null, day: null });
     expect(serialGroups('^(?<year>\\d{2})$')).toMatch(/exactly one of/);
     expect(serialGroups('^(?<year>\\d{2}')).toMatch(/not a valid regular expression/);

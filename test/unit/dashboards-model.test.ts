@@ -46,7 +46,9 @@ describe('Grafana dashboards as code', () => {
 
   it('keeps the provisioned JSON files in step with the code', () => {
     for (const d of built) {
-      expect(readFileSync(join(dashboardJsonDir, `${d.uid}.json`), 'utf8'), `${d.uid}.json is stale: run wearwatch dashboards write`).toBe(dashboardFileText(d));
+      expect(readFileSync(join(dashboardJsonDir, `${d.uid}.json`), 'utf8'), `${d.uid}.json is stale: run wearwatch dashboards write`).toBe(
+        dashboardFileText(d),
+      );
     }
   });
 

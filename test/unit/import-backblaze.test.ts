@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rmaEvent, telemetrySample } from '../../core/contracts/index.ts';
-import { FAILED_WARNING, readBackblazeCsv, type BackblazeRecord } from '../../ingest/importers/backblaze.ts';
+import { type BackblazeRecord, FAILED_WARNING, readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
 import { splitCsvLine } from '../../ingest/importers/csv.ts';
 import { projectRoot } from '../support/cli.ts';
 
@@ -46,9 +46,18 @@ describe('Backblaze drive-stats import', () => {
     const failed = samplesOf(records).filter((r) => r.failed);
     expect(failed.map((r) => [r.sample.serial, r.sample.collected_at])).toEqual([['ZLW18P9K', '2024-06-30T00:00:00.000Z']]);
     expect(failed[0]!.sample.critical_warning).toBe(FAILED_WARNING);
-    expect(samplesOf(records).filter((r) => !r.failed).every((r) => r.sample.critical_warning === undefined)).toBe(true);
+    expect(
+      samplesOf(records)
+        .filter((r) => !r.failed)
+        .every((r) => r.sample.critical_warning === undefined),
+    ).toBe(true);
     const claim = rmaEvent.parse(failed[0]!.rma);
-    expect(claim).toMatchObject({ serial: 'ZLW18P9K', event_type: 'requested', reasons: ['drive_failed'], details: { source: 'backblaze', failed_on: '2024-06-30' } });
+    expect(claim).toMatchObject({
+      serial: 'ZLW18P9K',
+      event_type: 'requested',
+      reasons: ['drive_failed'],
+      details: { source: 'backblaze', failed_on: '2024-06-30' },
+    });
     const again = samplesOf(await readAll(fixture, true)).find((r) => r.failed)!;
     expect(again.rma!.event_id).toBe(claim.event_id);
     expect(samplesOf(await readAll(fixture, false)).find((r) => r.failed)!.rma).toBeUndefined();

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeTelemetry } from '../../core/contracts/rows.ts';
 import { telemetrySample } from '../../core/contracts/telemetry.ts';
-import { compileFastPath } from '../../ingest/fast-path.ts';
-import { decodeTelemetry } from '../../ingest/messages.ts';
+import { compileFastPath } from '../../core/contracts/telemetry-fast-path.ts';
 
 const fast = compileFastPath(telemetrySample, { instants: ['collected_at'] });
 
 /** Mostly valid values (so the fast path gets exercised), sometimes an edge case just outside the contract. */
-const pick = <T,>(valid: T[], edges: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 4 }, { arbitrary: fc.constantFrom(...edges), weight: 1 });
+const pick = <T>(valid: T[], edges: T[]) => fc.oneof({ arbitrary: fc.constantFrom(...valid), weight: 4 }, { arbitrary: fc.constantFrom(...edges), weight: 1 });
 
 /** Messages near the contract's edges: valid, slightly invalid, non-canonical, with extra or missing keys. */
 const candidate = fc.record(
@@ -15,7 +15,10 @@ const candidate = fc.record(
     schema: pick(['wearwatch.telemetry.v1'], ['wearwatch.telemetry.v2']),
     serial: pick(['SN1234', 'ab-c.d_e'], [' SN1234', 'S1', 'SN 99', 'A'.repeat(65)]),
     fleet_id: pick(['fleet-a', 'f'], ['', 'fleet a']),
-    collected_at: pick(['2025-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'], ['2025-01-01T00:00:00Z', '2025-01-01T02:00:00.000+02:00', '2025-13-01T00:00:00.000Z', 'yesterday']),
+    collected_at: pick(
+      ['2025-01-01T00:00:00.000Z', '2024-02-29T23:59:59.999Z'],
+      ['2025-01-01T00:00:00Z', '2025-01-01T02:00:00.000+02:00', '2025-13-01T00:00:00.000Z', 'yesterday'],
+    ),
     model: pick(['WW-NV1-1T'], [' WW-NV1-1T ', '', 'x'.repeat(129)]),
     firmware: pick(['1.0', ''], [' 1.0']),
     host_bytes_written: fc.oneof({ arbitrary: fc.nat(), weight: 4 }, fc.constantFrom<unknown>(-1, 1.5, 2 ** 53, '12', null)),
@@ -55,6 +58,9 @@ describe('compiled telemetry fast path', () => {
   it('decodes through zod when the fast path declines, and the result is the same row', () => {
     const base = { schema: 'wearwatch.telemetry.v1', serial: 'SN1234', fleet_id: 'f', model: ' M ' };
     const decoded = decodeTelemetry(Buffer.from(JSON.stringify({ ...base, collected_at: '2025-01-01T02:00:00+02:00' })));
-    expect(decoded).toEqual({ ok: true, row: { serial: 'SN1234', fleet_id: 'f', model: 'M', collected_at: '2025-01-01T00:00:00.000Z', firmware: '', source: 'agent' } });
+    expect(decoded).toEqual({
+      ok: true,
+      row: { serial: 'SN1234', fleet_id: 'f', model: 'M', collected_at: '2025-01-01T00:00:00.000Z', firmware: '', source: 'agent' },
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sataAttributes } from '../../ingest/smartctl/sata-attributes.ts';
-import { normalizeSmartctl } from '../../ingest/smartctl/normalize.ts';
+import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
+import { sataAttributes } from '../../core/contracts/smartctl/sata-attributes.ts';
 import { fixturePath, smartctlFixtures } from '../support/ingest.ts';
 
 const context = { fleet_id: 'fleet-a', collected_at: '2025-03-01T12:00:00+02:00' };
@@ -10,17 +10,39 @@ const load = (name: string) => JSON.parse(readFileSync(fixturePath(name), 'utf8'
 /** What each real fixture must become, worked out by hand from the document. */
 const expected: Record<string, { reason: RegExp } | Record<string, unknown>> = {
   'smart-nvme.json': {
-    serial: 'BTNH93710FS91P0B', model: 'INTEL SSDPEKNW010T8', firmware: '002C',
-    host_bytes_written: 7_773_431 * 512_000, percentage_used: 0, available_spare_pct: 100, media_errors: 0,
-    power_on_hours: 2401, power_cycles: 266, unsafe_shutdowns: 43, temperature_c: 36, critical_warning: 0,
+    serial: 'BTNH93710FS91P0B',
+    model: 'INTEL SSDPEKNW010T8',
+    firmware: '002C',
+    host_bytes_written: 7_773_431 * 512_000,
+    percentage_used: 0,
+    available_spare_pct: 100,
+    media_errors: 0,
+    power_on_hours: 2401,
+    power_cycles: 266,
+    unsafe_shutdowns: 43,
+    temperature_c: 36,
+    critical_warning: 0,
   },
   'smart-nvme-failed.json': {
-    serial: 'S466NX0M776250H', host_bytes_written: 65_602_088 * 512_000, percentage_used: 3, available_spare_pct: 99,
-    media_errors: 7, power_on_hours: 12_798, unsafe_shutdowns: 10, temperature_c: 35,
+    serial: 'S466NX0M776250H',
+    host_bytes_written: 65_602_088 * 512_000,
+    percentage_used: 3,
+    available_spare_pct: 99,
+    media_errors: 7,
+    power_on_hours: 12_798,
+    unsafe_shutdowns: 10,
+    temperature_c: 35,
   },
   'smart-ata-full.json': {
-    serial: 'S3YZNB0KB00864E', model: 'Samsung SSD 860 EVO 500GB', host_bytes_written: 64_777_770_148 * 512,
-    avg_pe_cycles: 278, power_on_hours: 14_551, power_cycles: 13, unsafe_shutdowns: 4, temperature_c: 36, media_errors: 0,
+    serial: 'S3YZNB0KB00864E',
+    model: 'Samsung SSD 860 EVO 500GB',
+    host_bytes_written: 64_777_770_148 * 512,
+    avg_pe_cycles: 278,
+    power_on_hours: 14_551,
+    power_cycles: 13,
+    unsafe_shutdowns: 4,
+    temperature_c: 36,
+    media_errors: 0,
   },
   'smart-ata-failed-scrutiny.json': { serial: 'S14LNEACC02756X', host_bytes_written: 10_935_822_505 * 512, avg_pe_cycles: 14, temperature_c: 33 },
   'smart-ata2.json': { serial: 'S24ZN902000L', host_bytes_written: 1_047_174_917 * 512, avg_pe_cycles: 5, temperature_c: 32 },
@@ -32,7 +54,11 @@ const expected: Record<string, { reason: RegExp } | Record<string, unknown>> = {
 
 describe('normalizeSmartctl on every real smartctl fixture', () => {
   it('has an expectation for every fixture file', () => {
-    expect(readdirSync(smartctlFixtures).filter((f) => f.endsWith('.json')).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      readdirSync(smartctlFixtures)
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
   });
 
   for (const [file, want] of Object.entries(expected)) {
@@ -42,7 +68,10 @@ describe('normalizeSmartctl on every real smartctl fixture', () => {
         expect(result.ok).toBe(false);
         if (!result.ok) expect(result.reason).toMatch(want.reason as RegExp);
       } else {
-        expect(result).toMatchObject({ ok: true, sample: { ...want, schema: 'wearwatch.telemetry.v1', fleet_id: 'fleet-a', collected_at: '2025-03-01T10:00:00.000Z', source: 'smartctl' } });
+        expect(result).toMatchObject({
+          ok: true,
+          sample: { ...want, schema: 'wearwatch.telemetry.v1', fleet_id: 'fleet-a', collected_at: '2025-03-01T10:00:00.000Z', source: 'smartctl' },
+        });
       }
     });
   }
@@ -91,7 +120,10 @@ describe('normalizeSmartctl rules', () => {
     const failed = load('smart-nvme.json');
     failed.smartctl.exit_status = 2;
     failed.smartctl.messages = [{ string: 'Smartctl open device: /dev/nvme9 failed: No such device', severity: 'error' }];
-    expect(normalizeSmartctl(failed, context)).toEqual({ ok: false, reason: expect.stringMatching(/could not read the device \(exit status 2: Smartctl open device/) });
+    expect(normalizeSmartctl(failed, context)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/could not read the device \(exit status 2: Smartctl open device/),
+    });
     const noSerial = load('smart-nvme.json');
     delete noSerial.serial_number;
     expect(normalizeSmartctl(noSerial, context)).toEqual({ ok: false, reason: expect.stringMatching(/serial_number is missing/) });

@@ -19,7 +19,10 @@ describe('migration files', () => {
   it('orders by version and checksums the file text', () => {
     const dir = dirWith({ '0002_b.sql': 'SELECT 2;', '0001_a.sql': 'SELECT 1;', 'README.md': 'ignored' });
     const migrations = readMigrations(dir);
-    expect(migrations.map((m) => [m.version, m.name])).toEqual([[1, 'a'], [2, 'b']]);
+    expect(migrations.map((m) => [m.version, m.name])).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
     expect(migrations[0]!.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(migrations[0]!.checksum).not.toBe(migrations[1]!.checksum);
   });

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkTransition, type RecordedEvent } from '../../api/rma/lifecycle.ts';
-import { decodeSerial, loadCatalog } from '../../core/catalog/load.ts';
 import { dayFromIso } from '../../core/calendar.ts';
-import { enrollment, rmaEvent, telemetrySample, type RmaEvent, type TelemetrySample } from '../../core/contracts/index.ts';
+import { decodeSerial, loadCatalog } from '../../core/catalog/load.ts';
+import { enrollment, type RmaEvent, rmaEvent, type TelemetrySample, telemetrySample } from '../../core/contracts/index.ts';
+import { checkTransition, type RecordedEvent } from '../../rma/lifecycle.ts';
+import { demoFleet } from '../../runtime/demo.ts';
 import { refusalReasons } from '../../simulator/claims.ts';
-import { demoFleet } from '../../simulator/demo.ts';
 import { FleetSimulation, type SimEvent } from '../../simulator/engine.ts';
 
 const catalog = loadCatalog();
@@ -104,7 +104,8 @@ describe('fleet simulation', () => {
     expect(weekly.truth.events.telemetry).toBeLessThan(small.truth.events.telemetry / 4);
     expect(weekly.truth.events.telemetry).toBeGreaterThan(small.truth.events.telemetry / 8);
     const lastDay = '2026-05-31';
-    const reportingOnLastDay = (events: SimEvent[]) => new Set(events.filter((e) => e.topic === 'telemetry' && e.value.collected_at.startsWith(lastDay)).map((e) => e.key)).size;
+    const reportingOnLastDay = (events: SimEvent[]) =>
+      new Set(events.filter((e) => e.topic === 'telemetry' && e.value.collected_at.startsWith(lastDay)).map((e) => e.key)).size;
     expect(reportingOnLastDay(weekly.events)).toBe(reportingOnLastDay(small.events));
   });
 });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { addMonths, dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
-import { evaluateUnit, type DriveRecord, type RmaRecord, type TelemetrySummary, type UnitInputs } from '../../processors/warranty/evaluate.ts';
-import { flagsFor } from '../../processors/warranty/flags.ts';
-import { rules } from '../../processors/warranty/rules.ts';
+import { evaluateUnit } from '../../warranty/evaluate.ts';
+import { flagsFor } from '../../warranty/flags.ts';
+import { rules } from '../../warranty/rules.ts';
+import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../../warranty/types.ts';
 
 const catalog = loadCatalog();
 const drive = (over: Partial<DriveRecord> = {}): DriveRecord => ({
@@ -24,7 +25,14 @@ const telemetry = (hbw: number | null, over: Partial<TelemetrySummary> = {}): Te
   temp_max: null,
   ...over,
 });
-const unit = (over: Partial<UnitInputs> = {}): UnitInputs => ({ serial: 'NV2447A1B2C3', drive: drive(), telemetry: telemetry(100e12), rma: [], replacementOf: null, ...over });
+const unit = (over: Partial<UnitInputs> = {}): UnitInputs => ({
+  serial: 'NV2447A1B2C3',
+  drive: drive(),
+  telemetry: telemetry(100e12),
+  rma: [],
+  replacementOf: null,
+  ...over,
+});
 const event = (event_type: RmaRecord['event_type'], occurred_at: string, over: Partial<RmaRecord> = {}): RmaRecord => ({
   rma_number: 'RMA-0001',
   event_type,
@@ -163,7 +171,10 @@ describe('warranty evaluation of one unit', () => {
     const e = evaluateUnit(
       unit({
         telemetry: telemetry(400e12),
-        rma: [event('inspected', '2027-03-01T00:00:00Z', { findings: ['tampered_label'] }), event('inspected', '2028-01-01T00:00:00Z', { findings: ['unintended_use'] })],
+        rma: [
+          event('inspected', '2027-03-01T00:00:00Z', { findings: ['tampered_label'] }),
+          event('inspected', '2028-01-01T00:00:00Z', { findings: ['unintended_use'] }),
+        ],
       }),
       '2027-06-01',
       catalog,

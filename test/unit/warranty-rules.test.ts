@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectionFindings } from '../../core/contracts/rma.ts';
 import { migrationsDir } from '../../infra/clickhouse/migrate.ts';
-import { exclusionFindings, failingRuleOrder, rules } from '../../processors/warranty/rules.ts';
+import { exclusionFindings, failingRuleOrder, rules } from '../../warranty/rules.ts';
 
 describe('warranty rules table', () => {
   it('traces every reason code to a clause of the policy (sections I-VI)', () => {
@@ -20,7 +20,13 @@ describe('warranty rules table', () => {
 
   it('spells failing_mask bits in the migration in the same order as the evaluator lists failing rules', () => {
     const sql = readFileSync(join(migrationsDir, '0020_warranty_status.sql'), 'utf8');
-    const list = (after: string) => [...sql.slice(sql.indexOf(after)).split(']')[0]!.matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    const list = (after: string) =>
+      [
+        ...sql
+          .slice(sql.indexOf(after))
+          .split(']')[0]!
+          .matchAll(/'([a-z_]+)'/g),
+      ].map((m) => m[1]);
     expect(list('failing_rules        Array(String) ALIAS')).toEqual([...failingRuleOrder]);
     expect(list('exclusions           Array(String) ALIAS')).toEqual([...exclusionFindings]);
     expect(failingRuleOrder.slice(2, 2 + exclusionFindings.length)).toEqual([...exclusionFindings]);

@@ -1,7 +1,6 @@
 // Analytics pages: reads the filters, calls /v1/analytics/* with the staff key (Bearer) and draws the charts with
 // ECharts (served by the app at /assets/echarts.min.js). Plain browser script: no build step.
-(function () {
-  'use strict';
+(() => {
   var root = document.querySelector('[data-analytics-page]');
   if (!root) return;
   var page = root.getAttribute('data-analytics-page');
@@ -19,24 +18,26 @@
 
   function query(extra) {
     var params = new URLSearchParams();
-    ['from', 'to', 'model', 'firmware', 'fleet'].forEach(function (name) {
+    ['from', 'to', 'model', 'firmware', 'fleet'].forEach((name) => {
       var el = document.getElementById('f-' + name);
-      if (el && el.value.trim()) params.set(name, el.value.trim());
+      if (el?.value.trim()) params.set(name, el.value.trim());
     });
-    Object.keys(extra || {}).forEach(function (k) { params.set(k, extra[k]); });
+    Object.keys(extra || {}).forEach((k) => {
+      params.set(k, extra[k]);
+    });
     return params.toString();
   }
 
   function get(path, extra) {
-    return fetch(path + '?' + query(extra), { headers: { authorization: 'Bearer ' + keyInput.value.trim() } }).then(function (res) {
-      return res.json().then(function (body) {
+    return fetch(path + '?' + query(extra), { headers: { authorization: 'Bearer ' + keyInput.value.trim() } }).then((res) =>
+      res.json().then((body) => {
         if (!res.ok) {
-          var fields = (body.error && body.error.fields) || [];
-          throw new Error((body.error ? body.error.message : res.statusText) + fields.map(function (f) { return ' — ' + f.field + ': ' + f.message; }).join(''));
+          const fields = body.error?.fields || [];
+          throw new Error((body.error ? body.error.message : res.statusText) + fields.map((f) => ' — ' + f.field + ': ' + f.message).join(''));
         }
         return body;
-      });
-    });
+      }),
+    );
   }
 
   function draw(id, option) {
@@ -47,19 +48,20 @@
 
   /** Rows of {month, series, value} → one line/bar series per `series` over the sorted months. */
   function monthly(points, value, type, stack) {
-    var months = Array.from(new Set(points.map(function (p) { return p.month.slice(0, 7); }))).sort();
-    var names = Array.from(new Set(points.map(function (p) { return p.series; }))).sort();
+    var months = Array.from(new Set(points.map((p) => p.month.slice(0, 7)))).sort();
+    var names = Array.from(new Set(points.map((p) => p.series))).sort();
     return {
       months: months,
-      series: names.map(function (name) {
-        return {
-          name: name, type: type, stack: stack, showSymbol: false,
-          data: months.map(function (m) {
-            var p = points.find(function (q) { return q.series === name && q.month.slice(0, 7) === m; });
-            return p ? Number(p[value].toFixed ? p[value].toFixed(3) : p[value]) : (type === 'bar' ? 0 : null);
-          }),
-        };
-      }),
+      series: names.map((name) => ({
+        name: name,
+        type: type,
+        stack: stack,
+        showSymbol: false,
+        data: months.map((m) => {
+          var p = points.find((q) => q.series === name && q.month.slice(0, 7) === m);
+          return p ? Number(p[value].toFixed ? p[value].toFixed(3) : p[value]) : type === 'bar' ? 0 : null;
+        }),
+      })),
     };
   }
 
@@ -77,105 +79,159 @@
   }
 
   function tableHtml(columns, rows) {
-    var esc = function (v) { return String(v === null || v === undefined ? '' : v).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); };
-    return '<table><thead><tr>' + columns.map(function (c) { return '<th' + (c.num ? ' class="num"' : '') + '>' + esc(c.label) + '</th>'; }).join('') +
-      '</tr></thead><tbody>' + (rows.length ? rows.map(function (r) {
-        return '<tr' + (r._class ? ' class="' + r._class + '"' : '') + '>' + columns.map(function (c) { return '<td' + (c.num ? ' class="num"' : '') + '>' + esc(c.get(r)) + '</td>'; }).join('') + '</tr>';
-      }).join('') : '<tr><td colspan="' + columns.length + '">nothing to show</td></tr>') + '</tbody></table>';
+    var esc = (v) => String(v === null || v === undefined ? '' : v).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
+    return (
+      '<table><thead><tr>' +
+      columns.map((c) => '<th' + (c.num ? ' class="num"' : '') + '>' + esc(c.label) + '</th>').join('') +
+      '</tr></thead><tbody>' +
+      (rows.length
+        ? rows
+            .map(
+              (r) =>
+                '<tr' +
+                (r._class ? ' class="' + r._class + '"' : '') +
+                '>' +
+                columns.map((c) => '<td' + (c.num ? ' class="num"' : '') + '>' + esc(c.get(r)) + '</td>').join('') +
+                '</tr>',
+            )
+            .join('')
+        : '<tr><td colspan="' + columns.length + '">nothing to show</td></tr>') +
+      '</tbody></table>'
+    );
   }
 
-  var fix = function (n, d) { return n === null || n === undefined ? '—' : Number(n).toFixed(d); };
+  var fix = (n, d) => (n === null || n === undefined ? '—' : Number(n).toFixed(d));
 
   var loaders = {
-    fleet: function () {
-      return Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 })]).then(function (r) {
+    fleet: () =>
+      Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 })]).then((r) => {
         var buckets = r[0].buckets;
         var bands = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'];
-        var models = Array.from(new Set(buckets.map(function (b) { return b.model; }))).sort();
+        var models = Array.from(new Set(buckets.map((b) => b.model))).sort();
         draw('wear-chart', {
           animation: false,
           tooltip: { trigger: 'axis' },
           legend: { type: 'scroll', top: 0 },
           grid: { left: 50, right: 20, top: 40, bottom: 40 },
-          xAxis: { type: 'category', data: bands.map(function (b) { return b + ' %'; }), name: 'rating used', nameLocation: 'center', nameGap: 28, axisLabel: { interval: 0 } },
+          xAxis: { type: 'category', data: bands.map((b) => b + ' %'), name: 'rating used', nameLocation: 'center', nameGap: 28, axisLabel: { interval: 0 } },
           yAxis: { type: 'value', name: 'drives' },
-          series: models.map(function (m) {
-            return { name: m, type: 'bar', stack: 'drives', data: bands.map(function (b) {
-              var hit = buckets.find(function (x) { return x.model === m && x.bucket === b; });
+          series: models.map((m) => ({
+            name: m,
+            type: 'bar',
+            stack: 'drives',
+            data: bands.map((b) => {
+              var hit = buckets.find((x) => x.model === m && x.bucket === b);
               return hit ? hit.drives : 0;
-            }) };
-          }),
+            }),
+          })),
         });
         var near = r[1];
-        document.getElementById('near-table').innerHTML = tableHtml([
-          { label: 'Serial', get: function (u) { return u.serial; } },
-          { label: 'Model', get: function (u) { return u.model; } },
-          { label: 'Fleet', get: function (u) { return u.fleet_id; } },
-          { label: 'Firmware', get: function (u) { return u.firmware; } },
-          { label: 'Last report', get: function (u) { return u.last_seen; } },
-          { label: 'Wear %', num: true, get: function (u) { return fix(u.wear_pct, 1); } },
-          { label: 'Level', get: function (u) { return u.level; } },
-        ], near.units.map(function (u) { u._class = 'level-' + u.level; return u; }));
-      });
-    },
-    quality: function () {
+        document.getElementById('near-table').innerHTML = tableHtml(
+          [
+            { label: 'Serial', get: (u) => u.serial },
+            { label: 'Model', get: (u) => u.model },
+            { label: 'Fleet', get: (u) => u.fleet_id },
+            { label: 'Firmware', get: (u) => u.firmware },
+            { label: 'Last report', get: (u) => u.last_seen },
+            { label: 'Wear %', num: true, get: (u) => fix(u.wear_pct, 1) },
+            { label: 'Level', get: (u) => u.level },
+          ],
+          near.units.map((u) => {
+            u._class = 'level-' + u.level;
+            return u;
+          }),
+        );
+      }),
+    quality: () => {
       var factor = document.getElementById('f-factor').value;
       return Promise.all([
         get('/v1/analytics/afr', { by: 'model' }),
         get('/v1/analytics/afr', { by: 'firmware' }),
         get('/v1/analytics/causes', { factor: factor }),
-      ]).then(function (r) {
+      ]).then((r) => {
         timeChart('afr-model-chart', r[0].points, 'afr_pct', 'line', 'AFR %');
         timeChart('afr-firmware-chart', r[1].points, 'afr_pct', 'line', 'AFR %');
-        var levels = r[2].levels.filter(function (l) { return l.ratio !== null; });
+        var levels = r[2].levels.filter((l) => l.ratio !== null);
         var shown = levels.slice(0, 15).reverse();
         draw('causes-chart', {
           animation: false,
           grid: { left: 140, right: 30, top: 20, bottom: 30 },
-          tooltip: { trigger: 'item', formatter: function (p) { var l = shown[p.dataIndex]; return l.level + ': ' + fix(l.ratio, 2) + '× [' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']'; } },
+          tooltip: {
+            trigger: 'item',
+            formatter: (p) => {
+              var l = shown[p.dataIndex];
+              return l.level + ': ' + fix(l.ratio, 2) + '× [' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']';
+            },
+          },
           xAxis: { type: 'log', name: 'ratio', min: 0.1 },
-          yAxis: { type: 'category', data: shown.map(function (l) { return l.level; }) },
+          yAxis: { type: 'category', data: shown.map((l) => l.level) },
           series: [
-            { type: 'bar', stack: 'ci', silent: true, itemStyle: { color: 'transparent' }, data: shown.map(function (l) { return Math.max(l.lower, 0.1); }) },
-            { type: 'bar', stack: 'ci', data: shown.map(function (l) {
-              return { value: Math.max(l.upper - Math.max(l.lower, 0.1), 0.001), itemStyle: { color: l.verdict === 'higher' ? '#c62828' : l.verdict === 'lower' ? '#2e7d32' : '#8b949e' } };
-            }) },
-            { type: 'scatter', symbol: 'diamond', symbolSize: 10, itemStyle: { color: '#0d1117' }, data: shown.map(function (l) { return l.ratio; }),
-              markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ xAxis: 1 }] } },
+            { type: 'bar', stack: 'ci', silent: true, itemStyle: { color: 'transparent' }, data: shown.map((l) => Math.max(l.lower, 0.1)) },
+            {
+              type: 'bar',
+              stack: 'ci',
+              data: shown.map((l) => ({
+                value: Math.max(l.upper - Math.max(l.lower, 0.1), 0.001),
+                itemStyle: { color: l.verdict === 'higher' ? '#c62828' : l.verdict === 'lower' ? '#2e7d32' : '#8b949e' },
+              })),
+            },
+            {
+              type: 'scatter',
+              symbol: 'diamond',
+              symbolSize: 10,
+              itemStyle: { color: '#0d1117' },
+              data: shown.map((l) => l.ratio),
+              markLine: { silent: true, symbol: 'none', lineStyle: { type: 'dashed' }, data: [{ xAxis: 1 }] },
+            },
           ],
         });
-        document.getElementById('causes-table').innerHTML = tableHtml([
-          { label: r[2].factor.replace('_', ' '), get: function (l) { return l.level; } },
-          { label: 'Failures', num: true, get: function (l) { return l.failures; } },
-          { label: 'Expected', num: true, get: function (l) { return fix(l.expected, 1); } },
-          { label: 'Drive-days', num: true, get: function (l) { return l.drive_days; } },
-          { label: 'AFR %', num: true, get: function (l) { return fix(l.afr_pct, 2); } },
-          { label: 'Ratio', num: true, get: function (l) { return fix(l.ratio, 2); } },
-          { label: '95 % interval', get: function (l) { return '[' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']'; } },
-          { label: 'q', num: true, get: function (l) { return l.q < 0.001 ? '<0.001' : fix(l.q, 3); } },
-          { label: 'Verdict', get: function (l) { return l.verdict === 'higher' ? 'failing more than it should' : l.verdict === 'lower' ? 'failing less' : 'no evidence'; } },
-        ], r[2].levels.map(function (l) { l._class = 'verdict-' + l.verdict; return l; }));
+        document.getElementById('causes-table').innerHTML = tableHtml(
+          [
+            { label: r[2].factor.replace('_', ' '), get: (l) => l.level },
+            { label: 'Failures', num: true, get: (l) => l.failures },
+            { label: 'Expected', num: true, get: (l) => fix(l.expected, 1) },
+            { label: 'Drive-days', num: true, get: (l) => l.drive_days },
+            { label: 'AFR %', num: true, get: (l) => fix(l.afr_pct, 2) },
+            { label: 'Ratio', num: true, get: (l) => fix(l.ratio, 2) },
+            { label: '95 % interval', get: (l) => '[' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']' },
+            { label: 'q', num: true, get: (l) => (l.q < 0.001 ? '<0.001' : fix(l.q, 3)) },
+            { label: 'Verdict', get: (l) => (l.verdict === 'higher' ? 'failing more than it should' : l.verdict === 'lower' ? 'failing less' : 'no evidence') },
+          ],
+          r[2].levels.map((l) => {
+            l._class = 'verdict-' + l.verdict;
+            return l;
+          }),
+        );
       });
     },
-    support: function () {
+    support: () => {
       var model = document.getElementById('f-model').value.trim();
       var only = model ? { model: model } : {};
       return Promise.all([
         get('/v1/analytics/claims', { by: 'outcome' }),
         get('/v1/analytics/claims', { by: 'reason' }),
         get('/v1/analytics/forecast', Object.assign({ months: 12 }, only)),
-        get('/v1/analytics/forecast/backtest', Object.assign({ months: 6 }, only)).catch(function () { return null; }),
-      ]).then(function (r) {
+        get('/v1/analytics/forecast/backtest', Object.assign({ months: 6 }, only)).catch(() => null),
+      ]).then((r) => {
         timeChart('claims-outcome-chart', r[0].points, 'claims', 'bar', 'claims');
         timeChart('claims-reason-chart', r[1].points, 'claims', 'bar', 'claims');
         var actual = {};
-        r[0].points.forEach(function (p) { var m = p.month.slice(0, 7); actual[m] = (actual[m] || 0) + p.claims; });
+        r[0].points.forEach((p) => {
+          var m = p.month.slice(0, 7);
+          actual[m] = (actual[m] || 0) + p.claims;
+        });
         var forecast = {};
-        r[2].cells.forEach(function (c) { var m = c.month.slice(0, 7); forecast[m] = (forecast[m] || 0) + c.expected_claims; });
+        r[2].cells.forEach((c) => {
+          var m = c.month.slice(0, 7);
+          forecast[m] = (forecast[m] || 0) + c.expected_claims;
+        });
         var backtest = {};
-        if (r[3]) r[3].months.forEach(function (m) { backtest[m.month.slice(0, 7)] = m.forecast; });
+        if (r[3])
+          r[3].months.forEach((m) => {
+            backtest[m.month.slice(0, 7)] = m.forecast;
+          });
         var months = Array.from(new Set(Object.keys(actual).concat(Object.keys(forecast), Object.keys(backtest)))).sort();
-        var pick = function (o) { return months.map(function (m) { return o[m] === undefined ? null : Number(o[m].toFixed(1)); }); };
+        var pick = (o) => months.map((m) => (o[m] === undefined ? null : Number(o[m].toFixed(1))));
         draw('forecast-chart', {
           animation: false,
           tooltip: { trigger: 'axis' },
@@ -192,8 +248,18 @@
         var summary = document.getElementById('backtest-summary');
         if (r[3]) {
           summary.hidden = false;
-          summary.textContent = 'Backtest from ' + r[3].as_of + ': MAPE ' + (r[3].mape_pct === null ? 'n/a' : r[3].mape_pct.toFixed(1) + ' %') +
-            ', total absolute error ' + r[3].total_abs_error.toFixed(1) + ' claims (' + r[3].total_forecast.toFixed(1) + ' forecast, ' + r[3].total_actual + ' actual).';
+          summary.textContent =
+            'Backtest from ' +
+            r[3].as_of +
+            ': MAPE ' +
+            (r[3].mape_pct === null ? 'n/a' : r[3].mape_pct.toFixed(1) + ' %') +
+            ', total absolute error ' +
+            r[3].total_abs_error.toFixed(1) +
+            ' claims (' +
+            r[3].total_forecast.toFixed(1) +
+            ' forecast, ' +
+            r[3].total_actual +
+            ' actual).';
         }
       });
     },
@@ -201,19 +267,36 @@
 
   function load() {
     sessionStorage.setItem('wearwatch.key', keyInput.value.trim());
-    if (!keyInput.value.trim()) { say('warn', 'Enter a staff API key to load the data.'); return; }
+    if (!keyInput.value.trim()) {
+      say('warn', 'Enter a staff API key to load the data.');
+      return;
+    }
     say('ok', 'Loading…');
     root.setAttribute('aria-busy', 'true');
-    loaders[page]().then(function () {
-      say('', '');
-      root.setAttribute('data-loaded', 'true');
-    }, function (error) {
-      say('error', error.message);
-      root.setAttribute('data-loaded', 'error');
-    }).then(function () { root.removeAttribute('aria-busy'); });
+    loaders[page]()
+      .then(
+        () => {
+          say('', '');
+          root.setAttribute('data-loaded', 'true');
+        },
+        (error) => {
+          say('error', error.message);
+          root.setAttribute('data-loaded', 'error');
+        },
+      )
+      .then(() => {
+        root.removeAttribute('aria-busy');
+      });
   }
 
-  form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
-  window.addEventListener('resize', function () { Object.keys(charts).forEach(function (id) { charts[id].resize(); }); });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    load();
+  });
+  window.addEventListener('resize', () => {
+    Object.keys(charts).forEach((id) => {
+      charts[id].resize();
+    });
+  });
   if (keyInput.value) load();
 })();

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { factors } from '../../../processors/analytics/trends.ts';
-import { html, sendPage, type SafeHtml } from '../layout.ts';
+import { factors } from '../../../analytics/trends.ts';
+import { html, type SafeHtml, sendPage } from '../layout.ts';
 
 const require = createRequire(import.meta.url);
 // ECharts ships a prebuilt minified bundle; the app serves it itself so the pages work without internet access.

@@ -1,0 +1,92 @@
+import { addMonths, type Day, dayFromIso, isoFromDay } from '../../core/calendar.ts';
+import type { ClickHouse } from '../../core/clickhouse.ts';
+import type { ClaimRecord, ForecastUnit } from './model.ts';
+
+/** How far back the write rate is measured: long enough to smooth weekly cycles, short enough to follow a new workload. */
+const writeRateWindowDays = 180;
+
+interface UnitRow {
+  serial: string;
+  model: string;
+  warranty_months: number;
+  coverage_start: string;
+  observed_from: string;
+  first_day: string | null;
+  first_wear: number | null;
+  last_day: string | null;
+  last_wear: number | null;
+}
+
+/**
+ * The installed base as it was known on asOf: units enrolled before it, their coverage start (purchase date with a
+ * proof of purchase, else the manufacturing date the serial encodes, as DESIGN.md reads the policy) and their wear and
+ * write rate from telemetry before asOf. Nothing recorded on or after asOf is read, which is what makes a backtest honest.
+ */
+export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<ForecastUnit[]> {
+  const result = await ch.client.query({
+    query: `
+      WITH wear AS (
+        SELECT serial,
+               toString(min(day)) AS first_day, argMin(wear_pct, day) AS first_wear,
+               toString(max(day)) AS last_day, argMax(wear_pct, day) AS last_wear
+        FROM analytics_drive_state
+        WHERE day < {asOf:Date32} AND day >= {asOf:Date32} - {window:UInt32} AND wear_pct IS NOT NULL
+        GROUP BY serial
+      )
+      SELECT d.serial AS serial, toString(d.model) AS model, c.warranty_months AS warranty_months,
+             toString(if(d.proof_of_purchase IS NOT NULL AND d.purchase_date IS NOT NULL, d.purchase_date,
+                         coalesce(u.manufactured_on, d.purchase_date, toDate32(d.enrolled_at)))) AS coverage_start,
+             toString(toDate32(d.enrolled_at)) AS observed_from,
+             w.first_day AS first_day, w.first_wear AS first_wear, w.last_day AS last_day, w.last_wear AS last_wear
+      FROM (SELECT * FROM drives FINAL WHERE enrolled_at < {asOf:Date32}
+            AND ({model:String} = '' OR model = {model:String})) AS d
+      INNER JOIN (SELECT model, warranty_months FROM catalog_models FINAL) AS c ON c.model = d.model
+      LEFT JOIN (SELECT serial, manufactured_on FROM analytics_units FINAL) AS u ON u.serial = d.serial
+      LEFT JOIN (SELECT serial, toNullable(first_day) AS first_day, first_wear, toNullable(last_day) AS last_day, last_wear FROM wear) AS w
+        ON w.serial = d.serial`,
+    query_params: { asOf: isoFromDay(asOf), window: writeRateWindowDays, model },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<UnitRow>()).map((r) => {
+    const start = dayFromIso(r.coverage_start);
+    let wearPct: number | null = null;
+    let perDay = 0;
+    if (r.last_day !== null && r.last_wear !== null) {
+      const lastDay = dayFromIso(r.last_day);
+      const firstDay = r.first_day === null ? lastDay : dayFromIso(r.first_day);
+      perDay = lastDay > firstDay && r.first_wear !== null ? Math.max(0, (r.last_wear - r.first_wear) / (lastDay - firstDay)) : 0;
+      wearPct = r.last_wear + perDay * (asOf - lastDay);
+    }
+    return {
+      serial: r.serial,
+      model: r.model,
+      coverageStart: start,
+      coverageEnd: addMonths(start, Number(r.warranty_months)),
+      observedFrom: dayFromIso(r.observed_from),
+      wearPct,
+      wearPctPerDay: perDay,
+    };
+  });
+}
+
+/** Claims (RMAs) opened in [from, to), by serial. */
+export async function loadClaims(ch: ClickHouse, from: Day, to: Day): Promise<ClaimRecord[]> {
+  const result = await ch.client.query({
+    query: `SELECT serial, toString(opened_on) AS opened FROM analytics_claims
+            WHERE opened_on >= {from:Date32} AND opened_on < {to:Date32}`,
+    query_params: { from: isoFromDay(from), to: isoFromDay(to) },
+    format: 'JSONEachRow',
+  });
+  return (await result.json<{ serial: string; opened: string }>()).map((r) => ({ serial: r.serial, openedOn: dayFromIso(r.opened) }));
+}
+
+/** The last day anything was recorded (telemetry or a claim), or null on an empty database. */
+export async function lastDataDay(ch: ClickHouse): Promise<Day | null> {
+  const result = await ch.client.query({
+    query: `SELECT toString(greatest((SELECT max(day) FROM analytics_drive_days), (SELECT max(opened_on) FROM analytics_claims))) AS last,
+                   (SELECT count() FROM analytics_drive_days) + (SELECT count() FROM analytics_claims) AS rows`,
+    format: 'JSONEachRow',
+  });
+  const [row] = await result.json<{ last: string; rows: number }>();
+  return row && Number(row.rows) > 0 ? dayFromIso(row.last) : null;
+}

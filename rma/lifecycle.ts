@@ -1,0 +1,76 @@
+import { randomInt } from 'node:crypto';
+import type { InspectionFinding, RmaEventType } from '../core/contracts/rma.ts';
+import { type ExclusionFinding, exclusionFindings } from '../warranty/rules.ts';
+
+/**
+ * The RMA state machine: an RMA's state is its latest event, and each state allows the next steps below. `requested`
+ * is followed at once by the pre-screening's `authorised` or `rejected`; the rest are the support desk's steps.
+ * `closed` after `authorised` covers a customer who never ships the unit.
+ */
+export const nextSteps: Record<RmaEventType, readonly RmaEventType[]> = {
+  requested: ['authorised', 'rejected'],
+  authorised: ['received', 'closed'],
+  received: ['inspected'],
+  inspected: ['repaired', 'replaced', 'rejected', 'closed'],
+  repaired: ['closed'],
+  replaced: ['closed'],
+  rejected: ['closed'],
+  closed: [],
+};
+
+/** Steps the support desk records through the API; `requested`/`authorised` only come from the pre-screening. */
+export const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+export type SupportStep = (typeof supportSteps)[number];
+
+export type InspectionDecision =
+  | { decision: 'void'; reasons: ExclusionFinding[]; allowed: readonly RmaEventType[] }
+  | { decision: 'serviceable'; reasons: []; allowed: readonly RmaEventType[] }
+  | { decision: 'no_fault_found'; reasons: []; allowed: readonly RmaEventType[] };
+
+/**
+ * What inspection findings decide: an exclusion of clause III voids the claim (a temperature excursion is a review
+ * flag only); a confirmed defect allows repair or replacement; otherwise there is nothing to service.
+ */
+export function decideInspection(findings: readonly InspectionFinding[]): InspectionDecision {
+  // Reason codes are the rule codes of processors/warranty/rules.ts, which names each exclusion by its finding.
+  const reasons = exclusionFindings.filter((f) => findings.includes(f));
+  if (reasons.length > 0) return { decision: 'void', reasons, allowed: ['rejected'] };
+  if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced'] };
+  return { decision: 'no_fault_found', reasons: [], allowed: ['closed'] };
+}
+
+export interface RecordedEvent {
+  event_type: RmaEventType;
+  findings: InspectionFinding[];
+}
+
+/** The steps allowed after an RMA's history: the state table, narrowed by the inspection decision once inspected. */
+export function allowedNext(history: readonly RecordedEvent[]): readonly RmaEventType[] {
+  const last = history.at(-1);
+  if (!last) return [];
+  if (last.event_type === 'inspected') return decideInspection(last.findings).allowed;
+  return nextSteps[last.event_type];
+}
+
+export type TransitionCheck = { ok: true } | { ok: false; message: string; allowed: readonly RmaEventType[] };
+
+export function checkTransition(history: readonly RecordedEvent[], step: RmaEventType): TransitionCheck {
+  const allowed = allowedNext(history);
+  if (allowed.includes(step)) return { ok: true };
+  const state = history.at(-1)?.event_type ?? 'none';
+  return {
+    ok: false,
+    allowed,
+    message: `an RMA in state ${state} cannot become ${step}; ${allowed.length ? `next may be: ${allowed.join(', ')}` : 'it is final'}`,
+  };
+}
+
+/** Letters and digits without 0/O and 1/I, so a number read over the phone is unambiguous. */
+const alphabet = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
+
+/** A new RMA number: 10 random characters (50 bits), so numbers cannot be guessed from one another. */
+export function newRmaNumber(): string {
+  let out = 'RMA-';
+  for (let i = 0; i < 10; i++) out += alphabet[randomInt(alphabet.length)];
+  return out;
+}

@@ -1,0 +1,83 @@
+import { Partitioners } from 'kafkajs';
+import { decodeEnrollment, decodeRma, decodeTelemetry, driveColumns, rmaColumns, telemetryColumns } from '../core/contracts/rows.ts';
+import type { ComponentHealth } from '../core/health.ts';
+import { IngestMetrics } from '../core/ingest-metrics.ts';
+import { ensureTopics } from '../core/kafka.ts';
+import { dlqTopic, topics } from '../core/topics.ts';
+import { TopicConsumer, type TopicPipeline } from '../ingest/topic-consumer.ts';
+import type { Started } from './system.ts';
+
+export { IngestMetrics, type IngestMetricsSnapshot, type TopicCounters } from '../core/ingest-metrics.ts';
+
+export type TopicFamily = TopicPipeline['family'];
+
+export interface IngestOptions {
+  /** Topic per family; defaults to the DESIGN.md contract topics. */
+  topics?: Partial<Record<TopicFamily, string>>;
+  /** Families to consume; default all three. */
+  families?: TopicFamily[];
+  /** Consumer group prefix; default INGEST_GROUP_PREFIX. */
+  groupPrefix?: string;
+}
+
+export interface IngestService {
+  metrics: IngestMetrics;
+  consumers: TopicConsumer[];
+  health(): ComponentHealth;
+  /** Drains in-flight batches (written and committed), then disconnects. Safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export function pipelines(options: IngestOptions = {}): TopicPipeline[] {
+  const topic = (family: TopicFamily) => options.topics?.[family] ?? topics[family];
+  const all: TopicPipeline[] = [
+    { family: 'telemetry', topic: topic('telemetry'), table: 'telemetry', columns: telemetryColumns, decode: decodeTelemetry },
+    { family: 'enrollment', topic: topic('enrollment'), table: 'drives', columns: driveColumns, decode: decodeEnrollment },
+    { family: 'rma', topic: topic('rma'), table: 'rma_events', columns: rmaColumns, decode: decodeRma },
+  ];
+  return options.families ? all.filter((p) => options.families!.includes(p.family)) : all;
+}
+
+/**
+ * Starts one consumer group per topic family on the system's Kafka and ClickHouse, registers the `ingest` health
+ * check and a drain-on-stop. Several processes (server mode) sharing INGEST_GROUP_PREFIX split the partitions.
+ */
+export async function startIngest(system: Started, options: IngestOptions = {}): Promise<IngestService> {
+  const { kafka } = system.kafka;
+  const selected = pipelines(options);
+  await ensureTopics(
+    kafka,
+    system.config.KAFKA_PARTITIONS,
+    selected.flatMap((p) => [p.topic, dlqTopic(p.topic)]),
+  );
+
+  const metrics = new IngestMetrics();
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const config = { ...system.config, INGEST_GROUP_PREFIX: options.groupPrefix ?? system.config.INGEST_GROUP_PREFIX };
+  const deps = { kafka, client: system.clickhouse.client, producer, metrics, logger: system.logger, config };
+  const consumers = selected.map((pipeline) => new TopicConsumer(deps, pipeline));
+
+  let stopping: Promise<void> | undefined;
+  const service: IngestService = {
+    metrics,
+    consumers,
+    health: () => {
+      const components = Object.fromEntries(consumers.map((c) => [c.pipeline.topic, c.state]));
+      const states = consumers.map((c) => c.state.status);
+      const status = states.includes('degraded') ? 'degraded' : states.every((s) => s === 'ok') ? 'ok' : states.includes('stopped') ? 'down' : 'starting';
+      return { status, consumers: components, metrics: metrics.snapshot().topics };
+    },
+    stop: () =>
+      (stopping ??= (async () => {
+        await Promise.all(consumers.map((c) => c.stop()));
+        await producer.disconnect();
+      })()),
+  };
+  // Registered before the consumers start so a start that fails half-way still disconnects what did connect.
+  system.onStop({ name: 'ingest', stop: () => service.stop() });
+  system.health.register('ingest', () => service.health());
+  await Promise.all(consumers.map((c) => c.start()));
+  system.progress(`ingest consuming ${selected.map((p) => p.topic).join(', ')} (groups ${consumers.map((c) => c.groupId).join(', ')})`);
+  return service;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import type { Catalog } from '../core/catalog/load.ts';
+import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { evaluateUnit } from './evaluate.ts';
+import { evaluateSerial } from './queries.ts';
+import { rules, warrantyStatuses } from './rules.ts';
+import type { WarrantyEvaluation } from './types.ts';
+import type { WarrantyIndex } from './unit-index.ts';
+
+/** Today's calendar date in UTC, the day the rules evaluate at. */
+export const todayUtc = (now = new Date()): string => now.toISOString().slice(0, 10);
+
+/** One serial's warranty, by the rules in processors/warranty; undefined when the serial was never enrolled. */
+export class WarrantyService {
+  constructor(
+    private readonly client: ClickHouseClient,
+    private readonly catalog: Catalog,
+    private readonly index?: WarrantyIndex,
+  ) {}
+
+  /** Exactly as of now, read from ClickHouse: for decisions (RMA pre-screening) and staff views. */
+  async evaluate(serial: string, at = todayUtc()): Promise<WarrantyEvaluation | undefined> {
+    return (await evaluateSerial(this.client, this.catalog, serial, at)) ?? undefined;
+  }
+
+  /**
+   * For the public lookup: from the in-memory index (as fresh as its last refresh, a few seconds), falling back to
+   * ClickHouse for a serial the index does not hold yet.
+   */
+  async lookup(serial: string, at = todayUtc()): Promise<WarrantyEvaluation | undefined> {
+    const inputs = this.index?.inputs(serial, at);
+    return inputs ? evaluateUnit(inputs, at, this.catalog) : this.evaluate(serial, at);
+  }
+}
+
+const ruleRef = z.object({ code: z.string(), rule: z.string(), clause: z.string() });
+
+/**
+ * What anyone holding a serial may see: coverage, wear and claim eligibility. Nothing about the owner: no fleet, no
+ * price paid (the liability cap), no proof-of-purchase reference.
+ */
+export const publicWarranty = z
+  .object({
+    serial: z.string(),
+    model: z.string().nullable(),
+    kind: z.enum(['ssd', 'tf']).nullable(),
+    evaluated_on: z.string().describe('the date (UTC) the policy was applied at'),
+    status: z.enum(warrantyStatuses),
+    status_reason: ruleRef,
+    coverage: z.object({
+      start: z.string().nullable(),
+      basis: z.enum(['purchase', 'manufacture', 'replacement']).nullable().describe('what the start date is based on'),
+      end: z.string().nullable().describe('last covered day, inclusive'),
+      days_left: z.number().nullable(),
+      manufactured: z.string().nullable(),
+    }),
+    wear: z
+      .object({
+        metric: z.enum(['tbw', 'pe']),
+        unit: z.enum(['bytes', 'cycles']),
+        limit: z.number(),
+        used: z.number().nullable(),
+        remaining: z.number().nullable(),
+        used_pct: z.number().nullable(),
+        remaining_pct: z.number().nullable(),
+        measured_at: z.string().nullable(),
+        projected_wearout: z.string().nullable().describe('date the rating is projected to be reached at the recent write rate'),
+        remaining_life_days: z.number().nullable(),
+      })
+      .nullable(),
+    replacement: z
+      .object({ replacement_of: z.string(), rule: z.string() })
+      .nullable()
+      .describe("set when this unit is a replacement: covered for the longer of the original's remaining term or 90 days"),
+    replaced_by: z.string().nullable(),
+    claim: z.object({ eligible: z.boolean(), failing: z.array(ruleRef), requirements: z.array(ruleRef) }),
+  })
+  .meta({ id: 'WarrantyStatus' });
+export type PublicWarranty = z.output<typeof publicWarranty>;
+
+export function toPublicWarranty(e: WarrantyEvaluation): PublicWarranty {
+  return {
+    serial: e.serial,
+    model: e.model,
+    kind: e.kind,
+    evaluated_on: e.at,
+    status: e.status,
+    status_reason: e.status_reason,
+    coverage: {
+      start: e.coverage.start,
+      basis: e.coverage.basis,
+      end: e.coverage.end,
+      days_left: e.coverage.days_left,
+      manufactured: e.coverage.manufactured,
+    },
+    wear: e.wear && {
+      metric: e.wear.metric,
+      unit: e.wear.unit,
+      limit: e.wear.limit,
+      used: e.wear.used,
+      remaining: e.wear.remaining,
+      used_pct: e.wear.used_pct === null ? null : round(e.wear.used_pct),
+      remaining_pct: e.wear.remaining_pct === null ? null : round(e.wear.remaining_pct),
+      measured_at: e.wear.measured_at,
+      projected_wearout: e.wear.projected_wearout,
+      remaining_life_days: e.wear.remaining_life_days,
+    },
+    replacement: e.coverage.replacement_of ? { replacement_of: e.coverage.replacement_of, rule: rules.replacement_term.rule } : null,
+    replaced_by: e.coverage.replaced_by,
+    claim: { eligible: e.claim.eligible, failing: e.claim.failing, requirements: e.claim.requirements },
+  };
+}
+
+const round = (n: number) => Math.round(n * 100) / 100;

@@ -1,0 +1,104 @@
+import type { RmaEventType } from '../core/contracts/rma.ts';
+import type { ExclusionFinding, ReasonCode, WarrantyStatus } from './rules.ts';
+
+/** The inputs and results of the warranty rules: what the unit evaluator, the bulk SQL and the API share. */
+
+/** A unit as enrolled (the latest enrolment of its serial). */
+export interface DriveRecord {
+  serial: string;
+  model: string;
+  fleet_id: string;
+  purchase_date: string | null;
+  proof_of_purchase: string | null;
+  price_paid: number;
+  currency: string;
+}
+
+/** The earliest sample in the trailing window that carries a counter: where the trailing write rate is measured from. */
+export interface WearPoint {
+  at: string;
+  value: number;
+}
+
+export interface TelemetrySummary {
+  /** The unit's newest sample. */
+  latest: { collected_at: string; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
+  /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingPeriodDays). */
+  trailing_hbw: WearPoint | null;
+  trailing_pe: WearPoint | null;
+  /** Temperature extremes seen inside the trailing window. */
+  temp_min: number | null;
+  temp_max: number | null;
+}
+
+export interface RmaRecord {
+  rma_number: string;
+  event_type: RmaEventType;
+  occurred_at: string;
+  findings: string[];
+  replacement_serial: string | null;
+}
+
+/** Everything the rules need about one unit; `replacementOf` links a replacement to the unit it replaced, recursively. */
+export interface UnitInputs {
+  serial: string;
+  drive: DriveRecord | null;
+  telemetry: TelemetrySummary | null;
+  rma: RmaRecord[];
+  replacementOf: { original_serial: string; replaced_at: string; original: UnitInputs } | null;
+}
+
+export type CoverageBasis = 'purchase' | 'manufacture' | 'replacement';
+
+export interface WearFigures {
+  metric: 'tbw' | 'pe';
+  unit: 'bytes' | 'cycles';
+  limit: number;
+  used: number | null;
+  remaining: number | null;
+  used_pct: number | null;
+  remaining_pct: number | null;
+  measured_at: string | null;
+  rate_per_day: number | null;
+  projected_wearout: string | null;
+  remaining_life_days: number | null;
+}
+
+export interface RuleRef {
+  code: ReasonCode;
+  clause: string;
+  rule: string;
+}
+
+export interface WarrantyEvaluation {
+  serial: string;
+  at: string;
+  model: string | null;
+  fleet_id: string | null;
+  kind: 'ssd' | 'tf' | null;
+  status: WarrantyStatus;
+  status_reason: RuleRef;
+  coverage: {
+    start: string | null;
+    basis: CoverageBasis | null;
+    /** Last covered day (inclusive). */
+    end: string | null;
+    days_left: number | null;
+    manufactured: string | null;
+    serial_decode_error: string | null;
+    replacement_of: string | null;
+    replaced_by: string | null;
+  };
+  wear: WearFigures | null;
+  temperature: {
+    rated_min: number | null;
+    rated_max: number | null;
+    observed_min: number | null;
+    observed_max: number | null;
+    out_of_range: boolean;
+    inspection_excursion: boolean;
+    review: boolean;
+  };
+  exclusions: ExclusionFinding[];
+  claim: { eligible: boolean; failing: RuleRef[]; requirements: RuleRef[]; liability_cap: { amount: number; currency: string } | null };
+}

@@ -1,0 +1,105 @@
+import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { RmaEventType } from '../core/contracts/rma.ts';
+import { maxChainDepth } from './rules.ts';
+import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
+import { rmaByAt, telemetryFactsSql } from './unit-facts-sql.ts';
+
+async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
+  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
+  return result.json<T>();
+}
+
+/** An instant read from ClickHouse as epoch milliseconds, as ISO 8601. */
+export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
+
+async function loadDrive(client: ClickHouseClient, serial: string): Promise<DriveRecord | null> {
+  const [drive] = await rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number }>(
+    client,
+    `SELECT serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency
+     FROM drives FINAL WHERE serial = {serial:String}`,
+    { serial },
+  );
+  return drive ? { ...drive, price_paid: Number(drive.price_paid) } : null;
+}
+
+/** A row of telemetryFactsSql (sql.ts); telemetrySummary converts it to the evaluator's summary. */
+export interface TelemetryRow {
+  l_at_ms: number;
+  l_hbw: number | null;
+  l_pe: number | null;
+  l_temp: number | null;
+  /** 1 when the window holds a reading of the counter. */
+  hbw_n: number;
+  hbw_first_ms: number;
+  hbw_first: number;
+  pe_n: number;
+  pe_first_ms: number;
+  pe_first: number;
+  temp_min: number | null;
+  temp_max: number | null;
+}
+
+export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
+  return {
+    latest: { collected_at: iso(t.l_at_ms), host_bytes_written: t.l_hbw, avg_pe_cycles: t.l_pe, temperature_c: t.l_temp },
+    trailing_hbw: t.hbw_n ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
+    trailing_pe: t.pe_n ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
+    temp_min: t.temp_min,
+    temp_max: t.temp_max,
+  };
+}
+
+async function loadTelemetry(client: ClickHouseClient, serial: string): Promise<TelemetrySummary | null> {
+  const [t] = await rows<TelemetryRow>(client, telemetryFactsSql('serial = {serial:String}'), { serial });
+  return t ? telemetrySummary(t) : null;
+}
+
+async function loadRma(client: ClickHouseClient, serial: string): Promise<RmaRecord[]> {
+  const events = await rows<{ rma_number: string; event_type: RmaEventType; at_ms: number; findings: string[]; replacement_serial: string | null }>(
+    client,
+    `SELECT rma_number, event_type, toUnixTimestamp64Milli(occurred_at) AS at_ms, findings, replacement_serial
+     FROM rma_events FINAL WHERE serial = {serial:String} ORDER BY occurred_at`,
+    { serial },
+  );
+  return events.map(({ at_ms, ...e }) => ({ ...e, occurred_at: iso(at_ms) }));
+}
+
+/** The unit this serial replaced (latest 'replaced' event naming it by `at`), if any. */
+async function loadLink(client: ClickHouseClient, serial: string, at: string) {
+  const [link] = await rows<{ serial: string; at_ms: number }>(
+    client,
+    `SELECT serial, toUnixTimestamp64Milli(occurred_at) AS at_ms FROM rma_events
+     WHERE event_type = 'replaced' AND replacement_serial = {serial:String} AND ${rmaByAt}
+     ORDER BY occurred_at DESC, serial DESC LIMIT 1`,
+    { serial, at },
+  );
+  return link ?? null;
+}
+
+async function loadChain(client: ClickHouseClient, serial: string, at: string, depth: number, withTelemetry: boolean): Promise<UnitInputs> {
+  const [drive, telemetry, rma, link] = await Promise.all([
+    loadDrive(client, serial),
+    withTelemetry ? loadTelemetry(client, serial) : Promise.resolve(null),
+    loadRma(client, serial),
+    depth < maxChainDepth ? loadLink(client, serial, at) : Promise.resolve(null),
+  ]);
+  return {
+    serial,
+    drive,
+    telemetry,
+    rma,
+    replacementOf: link
+      ? { original_serial: link.serial, replaced_at: iso(link.at_ms), original: await loadChain(client, link.serial, at, depth + 1, false) }
+      : null,
+  };
+}
+
+/**
+ * Everything evaluateUnit needs about one serial at date `at` ('YYYY-MM-DD'), read with query parameters: the latest
+ * enrolment, the telemetry summary (newest sample, trailing window), RMA history, and the chain of units it replaced.
+ * Returns null for a serial that was never enrolled.
+ */
+export async function loadUnitInputs(client: ClickHouseClient, serial: string, at: string): Promise<UnitInputs | null> {
+  const inputs = await loadChain(client, serial, at, 0, true);
+  return inputs.drive ? inputs : null;
+}
