@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClickHouse, openClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
+import { type QueryParams, queryRows as rows } from '../../core/query.ts';
 import { migrate } from '../../infra/clickhouse/migrate.ts';
 
 /**
@@ -16,7 +17,4 @@ export async function openTestClickHouse(options: { migrate?: boolean } = {}): P
   return clickhouse;
 }
 
-export async function queryRows<T>(clickhouse: ClickHouse, query: string, params: Record<string, unknown> = {}): Promise<T[]> {
-  const result = await clickhouse.client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return result.json<T>();
-}
+export const queryRows = <T>(clickhouse: ClickHouse, query: string, params: QueryParams = {}): Promise<T[]> => rows<T>(clickhouse.client, query, params);
