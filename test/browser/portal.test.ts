@@ -51,7 +51,7 @@ describe('customer portal in Chromium', () => {
     await page.getByLabel('Serial number').fill('NV2520P00001');
     await page.getByRole('button', { name: 'Check warranty' }).click();
     await page.waitForURL(/serial=NV2520P00001/);
-    const facts = await page.locator('dl.facts').textContent();
+    const facts = await page.locator('dl.facts').innerText();
     expect(facts).toContain('Covered');
     expect(facts).toMatch(/TBW used\s+360 TB \(30%\)/);
     expect(facts).toMatch(/TBW remaining\s+840 TB \(70%\)/);
@@ -62,7 +62,7 @@ describe('customer portal in Chromium', () => {
 
     await page.getByLabel('Serial number').fill('NV2520XXXXXX');
     await page.getByRole('button', { name: 'Check warranty' }).click();
-    expect(await page.getByRole('alert').textContent()).toContain('No registered unit');
+    expect(await page.getByRole('alert').innerText()).toContain('No registered unit');
     await page.context().close();
   });
 
@@ -79,7 +79,7 @@ describe('customer portal in Chromium', () => {
     await page.getByLabel('What is wrong with the unit?').fill('Drive drops off the bus under load');
     await page.getByRole('button', { name: 'Submit RMA request' }).click();
     // Without the data acknowledgement the form comes back with the problem next to the box.
-    expect(await page.getByRole('alert').textContent()).toContain('backing up and removing your data');
+    expect(await page.getByRole('alert').innerText()).toContain('backing up and removing your data');
     expect(await page.getByLabel('Your name').inputValue()).toBe('Ada Lovelace');
     expect(await page.locator('#rma-acknowledge').getAttribute('aria-invalid')).toBe('true');
     await page.screenshot({ path: join(artifacts, 'portal-rma-missing-acknowledgement.png'), fullPage: true });
@@ -87,10 +87,10 @@ describe('customer portal in Chromium', () => {
     await page.locator('#rma-acknowledge').check();
     await page.getByRole('button', { name: 'Submit RMA request' }).click();
     await page.waitForURL(/\/rma\/status\?number=RMA-/);
-    const number = await page.locator('[data-rma-number]').textContent();
+    const number = await page.locator('[data-rma-number]').innerText();
     expect(number).toMatch(/^RMA-[0-9A-Z]{10}$/);
-    expect(await page.getByRole('status').first().textContent()).toContain('authorised');
-    expect(await page.locator('address').textContent()).toContain('Returns');
+    expect(await page.getByRole('status').first().innerText()).toContain('authorised');
+    expect(await page.locator('address').innerText()).toContain('Returns');
     expect(await page.getByRole('heading', { name: 'Packaging' }).isVisible()).toBe(true);
     await expectAccessibleOnPhone(page);
     await page.screenshot({ path: join(artifacts, 'portal-rma-authorised.png'), fullPage: true });
@@ -102,9 +102,9 @@ describe('customer portal in Chromium', () => {
     await page.goto(`${base}/models`);
     await expectAccessibleOnPhone(page);
     const ssd = page.getByRole('table', { name: /SSDs/ });
-    expect(await ssd.getByRole('row', { name: /WW-NV4-2T/ }).textContent()).toContain('1,200 TB');
+    expect(await ssd.getByRole('row', { name: /WW-NV4-2T/ }).innerText()).toContain('1,200 TB');
     const tf = page.getByRole('table', { name: /TF/ });
-    expect(await tf.getByRole('row', { name: /WW-TF-END-256/ }).textContent()).toContain('10,000');
+    expect(await tf.getByRole('row', { name: /WW-TF-END-256/ }).innerText()).toContain('10,000');
     expect(await page.locator('tbody tr').count()).toBe(11);
     await page.screenshot({ path: join(artifacts, 'portal-models.png'), fullPage: true });
     await page.context().close();
