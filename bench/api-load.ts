@@ -4,7 +4,8 @@ import autocannon from 'autocannon';
 
 /**
  * Load generator for bench/api.ts, run as its own process so generating load never competes with the server's event
- * loop: warranty lookups of random serials at a fixed overall rate. Prints one JSON line with the figures.
+ * loop: warranty lookups of random serials at a fixed overall rate, or one fixed `--path` (the floor). Prints one JSON
+ * line with the figures.
  */
 const { values } = parseArgs({
   options: {
@@ -12,10 +13,12 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     duration: { type: 'string' },
     serials: { type: 'string' },
+    path: { type: 'string' },
     connections: { type: 'string', default: '32' },
   },
 });
-const serials = readFileSync(values.serials!, 'utf8').split('\n').filter(Boolean);
+const serials = values.path ? [] : readFileSync(values.serials!, 'utf8').split('\n').filter(Boolean);
+const path = () => values.path ?? `/v1/warranty/${serials[Math.floor(Math.random() * serials.length)]}`;
 const result = await autocannon({
   url: values.url!,
   connections: Number(values.connections),
@@ -24,7 +27,7 @@ const result = await autocannon({
   requests: [
     {
       method: 'GET',
-      setupRequest: (request) => ({ ...request, path: `/v1/warranty/${serials[Math.floor(Math.random() * serials.length)]}` }),
+      setupRequest: (request) => ({ ...request, path: path() }),
     },
   ],
 });

@@ -2,18 +2,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadCatalog } from '../core/catalog/load.ts';
-import { openClickHouse } from '../core/clickhouse.ts';
+import { type ClickHouseClient, openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
+import { queryRows } from '../core/query.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
-import { positiveIntegerOptions } from './support.ts';
+import { median, positiveIntegerOptions } from './support.ts';
 
 /**
  * Bulk warranty evaluation + flagging speed, embedded chDB. Generates N enrolled units (two telemetry samples each,
  * 1 % with RMA history incl. replacements) with SQL inside chDB, runs the first two evaluations of the new fleet
  * (reported apart), then times daily evaluation runs (serial decode check, flag state, lineage, snapshot, flags, flag
  * changes) and prints the median with each step's share: first on fully merged tables, then again after 1 % of the
- * units sent a new sample, as in service. Last line: one JSON object; `seconds` is the merged figure.
+ * units sent a new sample, as in service. After every run it times the floor: an INSERT … SELECT that reads the same
+ * per-unit table (FINAL, as the evaluation does) and writes as many rows and columns into a snapshot-shaped table,
+ * with no rules — what reading and writing alone cost on this machine at this moment. Last line: one JSON object;
+ * `seconds` is the in-service figure (fresh samples), `merged` the fully merged one, each with its floor and ratio.
  */
 const { units, runs } = positiveIntegerOptions('evaluate', { units: 1_000_000, runs: 3 });
 
@@ -110,16 +114,29 @@ try {
     );
     return { total, cpu: cpuSeconds, steps: result.timings, flags: result.flags };
   };
-  const timeRuns = async (label: string): Promise<Timing> => {
+  const floor = await floorStatement(client);
+  const timeFloor = async (): Promise<number> => {
+    await settleMerges();
+    await client.command({ query: 'TRUNCATE TABLE bench_floor_snapshot' });
+    const started = performance.now();
+    await client.command({ query: floor, query_params: { at } });
+    return (performance.now() - started) / 1000;
+  };
+  const timeRuns = async (label: string): Promise<Timing & { floor: number }> => {
     const timings: Timing[] = [];
-    for (let i = 1; i <= runs; i++) timings.push(await evaluate(`${label} run ${i}`));
-    return [...timings].sort((a, b) => a.total - b.total)[Math.floor(timings.length / 2)]!;
+    const floors: number[] = [];
+    for (let i = 1; i <= runs; i++) {
+      timings.push(await evaluate(`${label} run ${i}`));
+      floors.push(await timeFloor());
+      log(`  floor (copy of unit_facts into a snapshot-shaped table, no rules): ${floors.at(-1)!.toFixed(3)} s`);
+    }
+    return { ...[...timings].sort((a, b) => a.total - b.total)[Math.floor(timings.length / 2)]!, floor: median(floors) };
   };
   // The first run that sees a fleet decodes every serial and raises every flag; the second records those flags per
   // unit. Neither is a daily run, so both are reported apart, then the tables merged as background merges would.
   const firstRuns = [await evaluate('first run (decodes every serial)'), await evaluate("second run (records the first run's flags)")];
   await client.command({ query: 'OPTIMIZE TABLE unit_facts FINAL' });
-  const median = await timeRuns('merged');
+  const merged = await timeRuns('merged');
   // In service, samples keep arriving between runs, so the per-unit tables always hold a few parts that FINAL merges on
   // read; the runs above find them fully merged. Repeated with 1 % of the units having sent a sample since the merge.
   await client.command({
@@ -128,19 +145,24 @@ try {
       FROM telemetry_latest FINAL WHERE cityHash64(serial, 11) % 100 = 0`,
   });
   const fresh = await timeRuns('1 % fresh samples');
+  const figures = (t: Timing & { floor: number }) => ({
+    seconds: Number(t.total.toFixed(3)),
+    floor_seconds: Number(t.floor.toFixed(3)),
+    ratio: Number((t.total / t.floor).toFixed(2)),
+    cpu_seconds: Number(t.cpu.toFixed(3)),
+    steps: Object.fromEntries(Object.entries(t.steps).map(([k, v]) => [k, Number(v.toFixed(3))])),
+  });
   log(
-    `median of ${runs}: ${median.total.toFixed(3)} s for ${units.toLocaleString()} units = ${Math.round(units / median.total).toLocaleString()} units/s on ${availableParallelism()} CPU(s), embedded chDB`,
+    `median of ${runs}: in service ${fresh.total.toFixed(3)} s (floor ${fresh.floor.toFixed(3)} s, ratio ${(fresh.total / fresh.floor).toFixed(2)}), merged ${merged.total.toFixed(3)} s (floor ${merged.floor.toFixed(3)} s) for ${units.toLocaleString()} units on ${availableParallelism()} CPU(s), embedded chDB`,
   );
   log(
     JSON.stringify({
       units,
-      seconds: Number(median.total.toFixed(3)),
-      units_per_s: Math.round(units / median.total),
+      ...figures(fresh),
+      units_per_s: Math.round(units / fresh.total),
       runs,
-      cpu_seconds: Number(median.cpu.toFixed(3)),
-      steps: Object.fromEntries(Object.entries(median.steps).map(([k, v]) => [k, Number(v.toFixed(3))])),
-      flags: median.flags,
-      fresh_samples: { seconds: Number(fresh.total.toFixed(3)), cpu_seconds: Number(fresh.cpu.toFixed(3)) },
+      flags: fresh.flags,
+      merged: figures(merged),
       first_runs_s: firstRuns.map((r) => Number(r.total.toFixed(3))),
       cpus: availableParallelism(),
       mode: 'embedded',
@@ -149,4 +171,29 @@ try {
 } finally {
   await clickhouse.close();
   rmSync(dataDir, { recursive: true, force: true });
+}
+
+/**
+ * The floor's statement: every column of the snapshot that a run writes, filled from a column of unit_facts of the same
+ * family with a plain cast, so the copy reads and writes what the evaluation does and applies no rule.
+ */
+async function floorStatement(client: ClickHouseClient): Promise<string> {
+  await client.command({ query: 'CREATE TABLE IF NOT EXISTS bench_floor_snapshot AS warranty_status' });
+  const columns = await queryRows<{ name: string; type: string }>(
+    client,
+    "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'warranty_status' AND default_kind = '' ORDER BY position",
+  );
+  const strings = ['serial', 'drive.model', 'drive.fleet_id', 'drive.currency'];
+  const numbers = ['latest', 'hbw_a', 'hbw_b', 'pe_a', 'pe_b', 'decoded', 'flags', 'temp_max_a', 'temp_max_b', 'temp_min_a', 'temp_min_b'];
+  let s = 0;
+  let n = 0;
+  const source = ({ type }: { type: string }): string => {
+    if (type.includes('String')) return `CAST(${strings[s++ % strings.length]}, '${type}')`;
+    if (type.includes('DateTime64')) return 'drive.enrolled_at';
+    if (type.includes('Date32')) return type.startsWith('Nullable') ? 'drive.purchase_date' : '{at:Date32}';
+    if (type.includes('Decimal')) return 'drive.price_paid';
+    return `CAST(${numbers[n++ % numbers.length]} % 100, '${type}')`;
+  };
+  return `INSERT INTO bench_floor_snapshot (${columns.map((c) => c.name).join(', ')})
+    SELECT ${columns.map(source).join(', ')} FROM unit_facts FINAL`;
 }

@@ -1,7 +1,9 @@
 /**
- * Kafka → ClickHouse ingest throughput: our consumers against ClickHouse's own Kafka table engine + materialized view
- * (inside the same embedded chDB, on the same topic). Produces N telemetry events once, then for each run consumes the
- * whole topic with a fresh consumer group through each path and times it until every row is in its table.
+ * Kafka → ClickHouse ingest throughput: our consumers against two floors measured in the same run — ClickHouse's own
+ * Kafka table engine + materialized view (inside the same embedded chDB, on the same topic), and the bare insert of the
+ * same rows, already decoded, into a copy of `telemetry` with no materialized views (the write path alone). Produces N
+ * telemetry events once, then for each run consumes the whole topic with a fresh consumer group through each path and
+ * times it until every row is in its table.
  *
  *   npm run bench:ingest -- [--events N] [--runs R] [--partitions P]
  */
@@ -12,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { loadConfig } from '../core/config.ts';
+import { decodeTelemetry, telemetryColumns } from '../core/contracts/rows.ts';
 import { ensureTopics } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { startIngest } from '../runtime/ingest.ts';
@@ -68,20 +71,23 @@ try {
 
   const ours: number[] = [];
   const native: number[] = [];
+  const bare: number[] = [];
   for (let run = 1; run <= runs; run++) {
     await client.command({ query: 'TRUNCATE TABLE telemetry' });
     ours.push(await timeOurs(topic, run));
     native.push(await timeNative(client, brokers, topic));
+    bare.push(await timeBareInsert(client));
     say(
-      `run ${run}: ours ${Math.round(events / ours.at(-1)!).toLocaleString('en')} events/s (${ours.at(-1)!.toFixed(2)} s), native ${Math.round(events / native.at(-1)!).toLocaleString('en')} events/s (${native.at(-1)!.toFixed(2)} s)`,
+      `run ${run}: ours ${Math.round(events / ours.at(-1)!).toLocaleString('en')} events/s (${ours.at(-1)!.toFixed(2)} s), native ${Math.round(events / native.at(-1)!).toLocaleString('en')} events/s (${native.at(-1)!.toFixed(2)} s), bare insert ${Math.round(events / bare.at(-1)!).toLocaleString('en')} rows/s`,
     );
   }
 
   const oursRate = Math.round(events / median(ours));
   const nativeRate = Math.round(events / median(native));
+  const bareRate = Math.round(events / median(bare));
   const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   say(
-    `median: ours ${oursRate.toLocaleString('en')} events/s, ClickHouse Kafka engine ${nativeRate.toLocaleString('en')} events/s, ratio ${(oursRate / nativeRate).toFixed(2)}, peak RSS ${peakRssMb} MB`,
+    `median: ours ${oursRate.toLocaleString('en')} events/s, ClickHouse Kafka engine ${nativeRate.toLocaleString('en')} events/s (ratio ${(oursRate / nativeRate).toFixed(2)}), bare insert ${bareRate.toLocaleString('en')} rows/s (ratio ${(oursRate / bareRate).toFixed(2)}), peak RSS ${peakRssMb} MB`,
   );
   say(
     JSON.stringify({
@@ -89,6 +95,8 @@ try {
       ours_events_per_s: oursRate,
       native_events_per_s: nativeRate,
       ratio: Number((oursRate / nativeRate).toFixed(3)),
+      bare_insert_rows_per_s: bareRate,
+      ratio_to_bare_insert: Number((oursRate / bareRate).toFixed(3)),
       peak_rss_mb: peakRssMb,
       runs,
       partitions,
@@ -102,39 +110,78 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-/** Normalised samples as a fleet agent sends them: 10,000 drives, one sample per drive per minute. */
+/** Normalised sample number i as a fleet agent sends it: 10,000 drives, one sample per drive per minute. */
+function sample(i: number) {
+  const serial = `BENCH${String(i % 10_000).padStart(6, '0')}`;
+  return {
+    schema: 'wearwatch.telemetry.v1',
+    serial,
+    fleet_id: `fleet-${i % 7}`,
+    collected_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 10_000) * 60_000).toISOString(),
+    model: 'WW-NV1-1T',
+    firmware: '1.0.3',
+    host_bytes_written: 1_000_000_000 + i * 4096,
+    percentage_used: i % 100,
+    available_spare_pct: 100,
+    media_errors: 0,
+    power_on_hours: 100 + (i % 5000),
+    power_cycles: 10,
+    unsafe_shutdowns: 1,
+    temperature_c: 30 + (i % 40),
+    critical_warning: 0,
+    source: 'agent',
+  };
+}
+
+/**
+ * The write path's floor: the same rows, decoded before the clock starts, inserted as our consumers insert them
+ * (positional JSON, batches as large as one partition fetch holds, INGEST_CONCURRENCY at a time) into a copy of
+ * `telemetry` that no materialized view reads.
+ */
+async function timeBareInsert(client: NonNullable<System['clickhouse']>['client']): Promise<number> {
+  await client.command({ query: 'DROP TABLE IF EXISTS bench_bare_telemetry' });
+  await client.command({ query: 'CREATE TABLE bench_bare_telemetry AS telemetry' });
+  const bytesPerEvent = JSON.stringify(sample(0)).length;
+  const batch = Math.max(1, Math.floor((base.INGEST_PARTITION_FETCH_MAX_MB * 1024 * 1024) / bytesPerEvent));
+  const batches: unknown[][][] = [];
+  for (let start = 0; start < events; start += batch) {
+    const rows: unknown[][] = [];
+    for (let i = start; i < Math.min(events, start + batch); i++) {
+      const decoded = decodeTelemetry(Buffer.from(JSON.stringify(sample(i))));
+      if (!decoded.ok) throw new Error(`bench sample ${i} does not decode: ${decoded.reason}`);
+      rows.push(telemetryColumns.map((c) => (decoded.row as Record<string, unknown>)[c] ?? null));
+    }
+    batches.push(rows);
+  }
+  const started = performance.now();
+  try {
+    const next = async (): Promise<void> => {
+      for (let values = batches.shift(); values; values = batches.shift()) {
+        await client.insert({ table: 'bench_bare_telemetry', values, columns: telemetryColumns as [string, ...string[]], format: 'JSONCompactEachRow' });
+      }
+    };
+    await Promise.all(Array.from({ length: base.INGEST_CONCURRENCY }, next));
+    return (performance.now() - started) / 1000;
+  } finally {
+    await client.command({ query: 'DROP TABLE IF EXISTS bench_bare_telemetry' });
+  }
+}
+
 async function produce(kafka: NonNullable<System['kafka']>['kafka'], topic: string): Promise<number> {
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const started = performance.now();
-  const chunk = 20_000;
+  // About 200 KB per partition per request: within a default broker's message.max.bytes (1 MiB).
+  const chunk = 2_000;
   const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < events; start += chunk) {
     const messages = [];
     for (let i = start; i < Math.min(events, start + chunk); i++) {
-      const serial = `BENCH${String(i % 10_000).padStart(6, '0')}`;
-      const sample = {
-        schema: 'wearwatch.telemetry.v1',
-        serial,
-        fleet_id: `fleet-${i % 7}`,
-        collected_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 10_000) * 60_000).toISOString(),
-        model: 'WW-NV1-1T',
-        firmware: '1.0.3',
-        host_bytes_written: 1_000_000_000 + i * 4096,
-        percentage_used: i % 100,
-        available_spare_pct: 100,
-        media_errors: 0,
-        power_on_hours: 100 + (i % 5000),
-        power_cycles: 10,
-        unsafe_shutdowns: 1,
-        temperature_c: 30 + (i % 40),
-        critical_warning: 0,
-        source: 'agent',
-      };
-      messages.push({ key: serial, value: JSON.stringify(sample) });
+      const value = sample(i);
+      messages.push({ key: value.serial, value: JSON.stringify(value) });
     }
     inFlight.push(producer.send({ topic, messages }));
-    if (inFlight.length >= 4) await inFlight.shift();
+    if (inFlight.length >= 16) await inFlight.shift();
     showProgress('producing', start);
   }
   await Promise.all(inFlight);

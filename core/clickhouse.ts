@@ -12,10 +12,13 @@ export interface ClickHouse {
   mode: 'embedded' | 'server';
   /** Where the data lives: the chDB folder, or the server URL without credentials. */
   location: string;
+  /** The cluster the schema is spread over (server mode with CLICKHOUSE_CLUSTER), for migrations. */
+  cluster?: string;
   close(): Promise<void>;
 }
 
-type ClickHouseConfig = Pick<Config, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD' | 'CLICKHOUSE_DATABASE' | 'WEARWATCH_DATA'>;
+type ClickHouseConfig = Pick<Config, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLICKHOUSE_PASSWORD' | 'CLICKHOUSE_DATABASE' | 'WEARWATCH_DATA'> &
+  Partial<Pick<Config, 'CLICKHOUSE_CLUSTER'>>;
 
 const settings = {
   // Timestamps travel as 'YYYY-MM-DD hh:mm:ss.sss' or ISO strings; accept both on insert.
@@ -48,12 +51,14 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
   const base = { url: config.CLICKHOUSE_URL, username: config.CLICKHOUSE_USER, password: config.CLICKHOUSE_PASSWORD };
   const bootstrap = createClient(base);
   try {
-    await guard(location, () => bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` }));
+    // Both names are validated identifiers (config.ts): DDL takes no query parameters for them.
+    const onCluster = config.CLICKHOUSE_CLUSTER ? ` ON CLUSTER '${config.CLICKHOUSE_CLUSTER}'` : '';
+    await guard(location, () => bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}${onCluster}` }));
   } finally {
     await bootstrap.close();
   }
   const client = createClient({ ...base, database, clickhouse_settings: settings });
-  return { client, mode: 'server', location, close: () => client.close() };
+  return { client, mode: 'server', location, cluster: config.CLICKHOUSE_CLUSTER, close: () => client.close() };
 }
 
 async function guard<T>(location: string, fn: () => Promise<T>): Promise<T> {

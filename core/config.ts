@@ -34,6 +34,15 @@ export const settings = {
   CLICKHOUSE_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'ClickHouse server over HTTP; unset = embedded chDB under WEARWATCH_DATA' },
   CLICKHOUSE_USER: { schema: z.string().default('default'), doc: 'ClickHouse user (server mode)' },
   CLICKHOUSE_PASSWORD: { schema: z.string().default(''), doc: 'ClickHouse password (server mode)' },
+  CLICKHOUSE_CLUSTER: {
+    schema: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/, 'a cluster name of letters, digits, dot, dash or underscore')
+        .optional(),
+    ),
+    doc: "cluster name from the servers' remote_servers: migrations then create Replicated tables ON CLUSTER, sharded by serial behind Distributed tables; unset = one server, or ClickHouse Cloud",
+  },
   CLICKHOUSE_DATABASE: {
     schema: z
       .string()

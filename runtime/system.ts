@@ -57,7 +57,7 @@ export class System {
         : { status: 'down', mode: clickhouse.mode, location: clickhouse.location, error: String(ping.error?.message) };
     });
     if (options.migrate !== false) {
-      const { applied } = await migrate(clickhouse.client, { progress: this.progress });
+      const { applied } = await migrate(clickhouse.client, { progress: this.progress, cluster: clickhouse.cluster });
       this.progress(applied.length ? `applied ${applied.length} migration(s)` : 'schema is up to date');
     }
     return clickhouse;

@@ -10,7 +10,7 @@ import { type CommandContext, runCommand } from '../run.ts';
 async function withKeys(ctx: CommandContext, body: (keys: KeyStore) => Promise<void>): Promise<void> {
   const clickhouse = await openClickHouse(ctx.config);
   try {
-    await migrate(clickhouse.client);
+    await migrate(clickhouse.client, { cluster: clickhouse.cluster });
     await body(new KeyStore(clickhouse.client));
   } finally {
     await clickhouse.close();

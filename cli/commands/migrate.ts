@@ -13,7 +13,7 @@ export function migrateCommand(program: Command): void {
         const progress = createProgress();
         const clickhouse = await openClickHouse(config);
         try {
-          const { applied, alreadyApplied } = await migrate(clickhouse.client, { progress });
+          const { applied, alreadyApplied } = await migrate(clickhouse.client, { progress, cluster: clickhouse.cluster });
           progress(
             applied.length === 0
               ? `nothing to apply: all ${alreadyApplied} migration(s) already applied (${clickhouse.location})`

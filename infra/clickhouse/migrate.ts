@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { clusterStatements, newClusterSchema } from './cluster-ddl.ts';
 
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -64,13 +65,32 @@ export function splitStatements(sql: string): string[] {
  * Applies the migrations not yet recorded in `schema_migrations`, in order. Running it again applies nothing. A
  * recorded migration whose file has since changed stops the run: applied history is never rewritten silently.
  */
-export async function migrate(client: ClickHouseClient, options: { dir?: string; progress?: (line: string) => void } = {}): Promise<MigrationResult> {
-  const progress = options.progress ?? (() => {});
-  await client.command({
-    query: `CREATE TABLE IF NOT EXISTS schema_migrations
+export interface MigrateOptions {
+  dir?: string;
+  progress?: (line: string) => void;
+  /** CLICKHOUSE_CLUSTER: render every statement for that sharded, replicated cluster (cluster-ddl.ts). */
+  cluster?: string;
+}
+
+/**
+ * Every migration's statements as they run on this deployment: as written for one server, or in their cluster form.
+ * The cluster form of a statement depends on the tables created before it, so all migrations are rendered in order,
+ * applied or not.
+ */
+export function renderMigrations(migrations: Migration[], cluster?: string): Migration[] {
+  if (!cluster) return migrations;
+  const schema = newClusterSchema(cluster);
+  return migrations.map((m) => ({ ...m, statements: m.statements.flatMap((s) => clusterStatements(s, schema)) }));
+}
+
+const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations
             (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
-            ENGINE = MergeTree ORDER BY version`,
-  });
+            ENGINE = MergeTree ORDER BY version`;
+
+export async function migrate(client: ClickHouseClient, options: MigrateOptions = {}): Promise<MigrationResult> {
+  const progress = options.progress ?? (() => {});
+  const [table] = renderMigrations([{ version: 0, name: 'schema_migrations', checksum: '', statements: [migrationsTable] }], options.cluster);
+  await client.command({ query: table!.statements[0]! });
   const rows = await (await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })).json<{
     version: number;
     name: string;
@@ -79,7 +99,7 @@ export async function migrate(client: ClickHouseClient, options: { dir?: string;
   const recorded = new Map(rows.map((r) => [Number(r.version), r]));
 
   const applied: Migration[] = [];
-  for (const migration of readMigrations(options.dir)) {
+  for (const migration of renderMigrations(readMigrations(options.dir), options.cluster)) {
     const done = recorded.get(migration.version);
     if (done) {
       if (done.checksum !== migration.checksum) {
