@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
+import { queryRows } from '../core/query.ts';
 import { maxChainDepth } from './rules.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
 import { telemetryFactsSql } from './unit-facts-sql.ts';
@@ -126,14 +127,7 @@ export class WarrantyIndex {
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
     // One thread: the refresh is background work and must leave the other cores to requests and ingest.
-    const text = await (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } })).text();
-    const lines = text.split('\n');
-    const rows: T[] = [];
-    for (let i = 0; i < lines.length; i += parseSlice) {
-      for (const line of lines.slice(i, i + parseSlice)) if (line) rows.push(JSON.parse(line) as T);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return rows;
+    return queryRows<T>(this.client, query, params, { settings: { max_threads: 1 }, yieldEvery: parseSlice });
   }
 
   /**

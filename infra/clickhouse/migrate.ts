@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { insertRows, queryRows } from '../../core/query.ts';
 
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -71,11 +72,10 @@ export async function migrate(client: ClickHouseClient, options: { dir?: string;
             (version UInt32, name String, checksum String, applied_at DateTime64(3, 'UTC'))
             ENGINE = MergeTree ORDER BY version`,
   });
-  const rows = await (await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })).json<{
-    version: number;
-    name: string;
-    checksum: string;
-  }>();
+  const rows = await queryRows<{ version: number; name: string; checksum: string }>(
+    client,
+    'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
+  );
   const recorded = new Map(rows.map((r) => [Number(r.version), r]));
 
   const applied: Migration[] = [];
@@ -104,12 +104,12 @@ export async function migrate(client: ClickHouseClient, options: { dir?: string;
         );
       }
     }
-    await client.insert({
-      table: 'schema_migrations',
-      values: [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: Date.now() }],
-      format: 'JSONEachRow',
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
-    });
+    await insertRows(
+      client,
+      'schema_migrations',
+      [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: Date.now() }],
+      { date_time_input_format: 'best_effort' },
+    );
     applied.push(migration);
   }
   return { applied, alreadyApplied: recorded.size };
