@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import { queryRows } from '../core/query.ts';
-import { maxChainDepth } from './rules.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
+import { readChainAsync, type UnitFacts, type UnitFactsRequest } from './unit-chain.ts';
 import { rmaByAt, telemetryFactsSql } from './unit-facts-sql.ts';
 
 /** An instant read from ClickHouse as epoch milliseconds, as ISO 8601. */
@@ -72,22 +72,15 @@ async function loadLink(client: ClickHouseClient, serial: string, at: string) {
   return link ?? null;
 }
 
-async function loadChain(client: ClickHouseClient, serial: string, at: string, depth: number, withTelemetry: boolean): Promise<UnitInputs> {
+/** The ClickHouse reader of the chain walk: one unit's facts, its four reads in parallel. */
+async function loadFacts(client: ClickHouseClient, { serial, at, withTelemetry, withLink }: UnitFactsRequest): Promise<UnitFacts> {
   const [drive, telemetry, rma, link] = await Promise.all([
     loadDrive(client, serial),
     withTelemetry ? loadTelemetry(client, serial) : Promise.resolve(null),
     loadRma(client, serial),
-    depth < maxChainDepth ? loadLink(client, serial, at) : Promise.resolve(null),
+    withLink ? loadLink(client, serial, at) : Promise.resolve(null),
   ]);
-  return {
-    serial,
-    drive,
-    telemetry,
-    rma,
-    replacementOf: link
-      ? { original_serial: link.serial, replaced_at: iso(link.at_ms), original: await loadChain(client, link.serial, at, depth + 1, false) }
-      : null,
-  };
+  return { drive, telemetry, rma, link: link && { serial: link.serial, at: iso(link.at_ms) } };
 }
 
 /**
@@ -96,6 +89,6 @@ async function loadChain(client: ClickHouseClient, serial: string, at: string, d
  * Returns null for a serial that was never enrolled.
  */
 export async function loadUnitInputs(client: ClickHouseClient, serial: string, at: string): Promise<UnitInputs | null> {
-  const inputs = await loadChain(client, serial, at, 0, true);
+  const inputs = await readChainAsync(serial, at, (request) => loadFacts(client, request));
   return inputs.drive ? inputs : null;
 }
