@@ -1,4 +1,5 @@
 import type { ClickHouse } from '../core/clickhouse.ts';
+import { queryRows } from '../core/query.ts';
 import { type AnalyticsFilters, filterConditions, filterParams } from './filters.ts';
 import { afrPercent } from './stats.ts';
 
@@ -31,14 +32,14 @@ export interface ExposureCell {
 
 /** Drive-days and failures per level of a factor and per model (the model split is what the cause analysis stratifies on). */
 export async function exposureByFactor(ch: ClickHouse, factor: Factor, filters: AnalyticsFilters): Promise<ExposureCell[]> {
-  const result = await ch.client.query({
-    query: `SELECT toString(e.{factor:Identifier}) AS level, e.model AS model, ${exposureMeasures}
+  const rows = await queryRows<ExposureCell>(
+    ch.client,
+    `SELECT toString(e.{factor:Identifier}) AS level, e.model AS model, ${exposureMeasures}
             FROM analytics_exposure AS e WHERE ${exposureWhere}
             GROUP BY level, model ORDER BY level, model`,
-    query_params: { ...filterParams(filters), factor: factorColumns[factor] },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<ExposureCell>()).map((r) => ({ ...r, drive_days: Number(r.drive_days), failures: Number(r.failures) }));
+    { ...filterParams(filters), factor: factorColumns[factor] },
+  );
+  return rows.map((r) => ({ ...r, drive_days: Number(r.drive_days), failures: Number(r.failures) }));
 }
 
 export interface AfrPoint {
@@ -51,14 +52,14 @@ export interface AfrPoint {
 
 /** Monthly AFR per model or per firmware: the quality engineer's trend chart. */
 export async function afrTrend(ch: ClickHouse, by: 'model' | 'firmware', filters: AnalyticsFilters): Promise<AfrPoint[]> {
-  const result = await ch.client.query({
-    query: `SELECT toString(e.month) AS month, toString(e.{by:Identifier}) AS series, ${exposureMeasures}
+  const rows = await queryRows<AfrPoint>(
+    ch.client,
+    `SELECT toString(e.month) AS month, toString(e.{by:Identifier}) AS series, ${exposureMeasures}
             FROM analytics_exposure AS e WHERE ${exposureWhere}
             GROUP BY month, series ORDER BY month, series`,
-    query_params: { ...filterParams(filters), by },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<AfrPoint>()).map((r) => {
+    { ...filterParams(filters), by },
+  );
+  return rows.map((r) => {
     const driveDays = Number(r.drive_days);
     const failures = Number(r.failures);
     return { month: r.month, series: r.series, drive_days: driveDays, failures, afr_pct: afrPercent(failures, driveDays) };
@@ -77,16 +78,16 @@ export interface ClaimPoint {
  */
 export async function claimTrend(ch: ClickHouse, by: 'outcome' | 'reason', filters: AnalyticsFilters): Promise<ClaimPoint[]> {
   const series = by === 'outcome' ? 'outcome' : `arrayJoin(if(empty(reasons), ['none'], reasons))`;
-  const result = await ch.client.query({
-    query: `SELECT toString(toStartOfMonth(opened_on)) AS month, ${series} AS series, count() AS claims
+  const rows = await queryRows<ClaimPoint>(
+    ch.client,
+    `SELECT toString(toStartOfMonth(opened_on)) AS month, ${series} AS series, count() AS claims
             FROM analytics_claims
             WHERE opened_on >= {from:Date32} AND opened_on < {to:Date32}
               AND ({model:String} = '' OR model = {model:String}) AND ({fleet:String} = '' OR fleet_id = {fleet:String})
             GROUP BY month, series ORDER BY month, series`,
-    query_params: filterParams(filters),
-    format: 'JSONEachRow',
-  });
-  return (await result.json<ClaimPoint>()).map((r) => ({ ...r, claims: Number(r.claims) }));
+    filterParams(filters),
+  );
+  return rows.map((r) => ({ ...r, claims: Number(r.claims) }));
 }
 
 export const wearBuckets = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'] as const;
@@ -99,15 +100,15 @@ export interface WearBucket {
 
 /** How worn the fleet is now: drives per 10 % band of TBW (SSD) or P/E (TF) used, per model, from each drive's latest report. */
 export async function wearDistribution(ch: ClickHouse, filters: AnalyticsFilters): Promise<WearBucket[]> {
-  const result = await ch.client.query({
-    query: `SELECT model, {buckets:Array(String)}[toUInt32(least(floor(wear_pct / 10), 10)) + 1] AS bucket, count() AS drives
+  const rows = await queryRows<WearBucket>(
+    ch.client,
+    `SELECT model, {buckets:Array(String)}[toUInt32(least(floor(wear_pct / 10), 10)) + 1] AS bucket, count() AS drives
             FROM analytics_wear_latest
             WHERE ${filterConditions}
             GROUP BY model, bucket ORDER BY model, bucket`,
-    query_params: { ...filterParams(filters), buckets: wearBuckets },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<WearBucket>()).map((r) => ({ ...r, drives: Number(r.drives) }));
+    { ...filterParams(filters), buckets: wearBuckets },
+  );
+  return rows.map((r) => ({ ...r, drives: Number(r.drives) }));
 }
 
 export interface NearLimitUnit {
@@ -126,14 +127,13 @@ export async function nearLimitUnits(
   filters: AnalyticsFilters,
   thresholds: { warnPct: number; criticalPct: number; limit: number },
 ): Promise<NearLimitUnit[]> {
-  const result = await ch.client.query({
-    query: `SELECT serial, model, fleet_id, firmware, toString(last_seen) AS last_seen, round(wear_pct, 2) AS wear_pct,
+  return queryRows<NearLimitUnit>(
+    ch.client,
+    `SELECT serial, model, fleet_id, firmware, toString(last_seen) AS last_seen, round(wear_pct, 2) AS wear_pct,
                    if(wear_pct >= {critical:Float64}, 'critical', 'warning') AS level
             FROM analytics_wear_latest
             WHERE wear_pct >= {warn:Float64} AND ${filterConditions}
             ORDER BY wear_pct DESC, serial LIMIT {limit:UInt32}`,
-    query_params: { ...filterParams(filters), warn: thresholds.warnPct, critical: thresholds.criticalPct, limit: thresholds.limit },
-    format: 'JSONEachRow',
-  });
-  return result.json<NearLimitUnit>();
+    { ...filterParams(filters), warn: thresholds.warnPct, critical: thresholds.criticalPct, limit: thresholds.limit },
+  );
 }

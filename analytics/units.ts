@@ -1,5 +1,6 @@
 import { type Catalog, decodeSerial } from '../core/catalog/load.ts';
 import type { ClickHouse } from '../core/clickhouse.ts';
+import { insertRows, queryRows } from '../core/query.ts';
 
 export interface UnitAttributes {
   serial: string;
@@ -28,21 +29,20 @@ export function unitAttributes(catalog: Catalog, serial: string, model: string):
 export async function refreshUnitAttributes(ch: ClickHouse, catalog: Catalog, batchSize = 50_000): Promise<number> {
   let written = 0;
   for (;;) {
-    const result = await ch.client.query({
-      query: `SELECT d.serial AS serial, toString(d.model) AS model FROM drives AS d FINAL
+    const rows = await queryRows<{ serial: string; model: string }>(
+      ch.client,
+      `SELECT d.serial AS serial, toString(d.model) AS model FROM drives AS d FINAL
               WHERE d.serial NOT IN (SELECT serial FROM analytics_units)
               ORDER BY d.serial LIMIT {limit:UInt32}`,
-      query_params: { limit: batchSize },
-      format: 'JSONEachRow',
-    });
-    const rows = await result.json<{ serial: string; model: string }>();
+      { limit: batchSize },
+    );
     if (rows.length === 0) return written;
     const decodedAt = Date.now();
-    await ch.client.insert({
-      table: 'analytics_units',
-      format: 'JSONEachRow',
-      values: rows.map((r) => ({ ...unitAttributes(catalog, r.serial, r.model), decoded_at: decodedAt })),
-    });
+    await insertRows(
+      ch.client,
+      'analytics_units',
+      rows.map((r) => ({ ...unitAttributes(catalog, r.serial, r.model), decoded_at: decodedAt })),
+    );
     written += rows.length;
     if (rows.length < batchSize) return written;
   }

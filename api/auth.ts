@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { notFound, WearwatchError } from '../core/errors.ts';
-import type { KeyStore, Principal, Role } from '../keys/api-keys.ts';
+import type { Principal, Role } from '../keys/api-keys.ts';
 
 export type { Principal, Role };
 
@@ -20,13 +20,6 @@ function presentedKey(request: FastifyRequest): string | undefined {
   if (typeof header === 'string' && header.toLowerCase().startsWith('bearer ')) return header.slice(7).trim();
   const alt = request.headers['x-api-key'];
   return typeof alt === 'string' ? alt.trim() : undefined;
-}
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Decorated on the root instance by buildServer, so every route plugin's requireRole finds it. */
-    keyStore: KeyStore;
-  }
 }
 
 /**

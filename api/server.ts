@@ -4,8 +4,6 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WearwatchError } from '../core/errors.ts';
-import { KeyStore } from '../keys/api-keys.ts';
-import { WarrantyIndex } from '../warranty/unit-index.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { frameworkErrors, registerErrorHandling } from './errors.ts';
 import { RequestMetrics } from './request-metrics.ts';
@@ -21,13 +19,13 @@ import { rmaRoutes } from './routes/rma.ts';
 import { supportRoutes } from './routes/support.ts';
 import { telemetryGatewayRoutes } from './routes/telemetry-gateway.ts';
 import { warrantyRoutes } from './routes/warranty.ts';
+import { services } from './services.ts';
 
 export type { ApiDependencies } from './dependencies.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     requestMetrics: RequestMetrics;
-    warrantyIndex: WarrantyIndex;
   }
 }
 
@@ -46,16 +44,8 @@ export async function buildServer(deps: ApiDependencies) {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
-  app.decorate('keyStore', new KeyStore(deps.clickhouse.client));
   app.decorate('requestMetrics', new RequestMetrics());
-  app.decorate('warrantyIndex', new WarrantyIndex(deps.clickhouse.client, deps.logger));
-  let indexFeed: ReturnType<WarrantyIndex['keepFresh']> | undefined;
-  // The index loads before the server accepts requests; until it holds a serial, lookups read ClickHouse directly.
-  app.addHook('onReady', async () => {
-    indexFeed = app.warrantyIndex.keepFresh(deps.config.API_INDEX_REFRESH_MS);
-    await indexFeed.first;
-  });
-  app.addHook('onClose', async () => indexFeed?.stop());
+  await app.register(services, deps);
   app.addHook('onResponse', async (request, reply) => {
     // The route pattern, not the URL, so one serial does not become one time series.
     app.requestMetrics.observe(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);

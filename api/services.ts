@@ -1,23 +1,49 @@
-import { z } from 'zod';
-import type { Config } from '../core/config.ts';
-import { addressLines, packagingRules, rmaSteps } from '../rma/instructions.ts';
+import fp from 'fastify-plugin';
+import { type FleetQueries, fleetQueriesFor } from '../fleet/queries.ts';
+import { KeyStore } from '../keys/api-keys.ts';
 import { RmaService } from '../rma/service.ts';
 import { RmaStore } from '../rma/store.ts';
 import { WarrantyService } from '../warranty/service.ts';
+import { WarrantyIndex } from '../warranty/unit-index.ts';
 import { type ApiDependencies, apiTopics } from './dependencies.ts';
 
-/** The RMA service over the process's ClickHouse, producer and catalog; the public, support and page routes share it. */
-export function rmaServiceFor(deps: ApiDependencies): RmaService {
-  const store = new RmaStore(deps.clickhouse.client, deps.producer, apiTopics(deps).rma, deps.logger);
-  return new RmaService(store, new WarrantyService(deps.clickhouse.client, deps.catalog));
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** API keys: requireRole verifies against it, the admin routes manage it. */
+    keyStore: KeyStore;
+    /** In-memory warranty inputs of every enrolled unit, refreshed in the background while the server runs. */
+    warrantyIndex: WarrantyIndex;
+    warranty: WarrantyService;
+    rmaStore: RmaStore;
+    rma: RmaService;
+    fleets: FleetQueries;
+  }
 }
 
-export const shippingInstructionsSchema = z
-  .object({ steps: z.array(z.string()), packaging: z.array(z.string()), mailing_address: z.array(z.string()) })
-  .meta({ id: 'ShippingInstructions' });
+/**
+ * Builds the domain services once per app and decorates the root instance with them (fastify-plugin keeps the
+ * decorations visible to every route plugin registered after it). Route plugins only use `app.<service>`.
+ */
+export const services = fp<ApiDependencies>(
+  async (app, deps) => {
+    const client = deps.clickhouse.client;
+    const warrantyIndex = new WarrantyIndex(client, deps.logger);
+    const warranty = new WarrantyService(client, deps.catalog, warrantyIndex);
+    const rmaStore = new RmaStore(client, deps.producer, apiTopics(deps).rma, deps.logger);
+    app.decorate('keyStore', new KeyStore(client));
+    app.decorate('warrantyIndex', warrantyIndex);
+    app.decorate('warranty', warranty);
+    app.decorate('rmaStore', rmaStore);
+    app.decorate('rma', new RmaService(rmaStore, warranty));
+    app.decorate('fleets', fleetQueriesFor(client, deps.config));
 
-export const shippingInstructions = (config: Pick<Config, 'RMA_MAILING_ADDRESS'>) => ({
-  steps: [...rmaSteps],
-  packaging: [...packagingRules],
-  mailing_address: addressLines(config.RMA_MAILING_ADDRESS),
-});
+    let indexFeed: ReturnType<WarrantyIndex['keepFresh']> | undefined;
+    // The index loads before the server accepts requests; until it holds a serial, lookups read ClickHouse directly.
+    app.addHook('onReady', async () => {
+      indexFeed = warrantyIndex.keepFresh(deps.config.API_INDEX_REFRESH_MS);
+      await indexFeed.first;
+    });
+    app.addHook('onClose', async () => indexFeed?.stop());
+  },
+  { name: 'wearwatch-services' },
+);

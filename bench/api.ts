@@ -7,6 +7,8 @@ import { parseArgs, promisify } from 'node:util';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { loadConfig } from '../core/config.ts';
 import { createLogger } from '../core/logger.ts';
+import { queryRows } from '../core/query.ts';
+import { sleep } from '../core/sleep.ts';
 import { topics } from '../core/topics.ts';
 import { freePort, freePortPair } from '../infra/ports.ts';
 import { startApi } from '../runtime/api.ts';
@@ -77,9 +79,7 @@ try {
   log(`fleet of ${units.toLocaleString('en-US')} units (2 telemetry samples each) built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
   const serialFile = join(dataDir, 'serials.txt');
-  const sample = await (await client.query({ query: 'SELECT serial FROM drives ORDER BY rand() LIMIT 20000', format: 'JSONEachRow' })).json<{
-    serial: string;
-  }>();
+  const sample = await queryRows<{ serial: string }>(client, 'SELECT serial FROM drives ORDER BY rand() LIMIT 20000');
   writeFileSync(serialFile, sample.map((r) => r.serial).join('\n'));
 
   const ingest = await startIngest(started);
@@ -106,7 +106,7 @@ try {
         return { key: serial, value: JSON.stringify(value) };
       });
       await producer.send({ topic: topics.telemetry, messages });
-      await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
+      await sleep(Math.max(0, 100 - (Date.now() - started)));
     }
   })();
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { type ClickHouseClient, openClickHouse } from '../core/clickhouse.ts';
 import { loadConfig } from '../core/config.ts';
-import { queryRows } from '../core/query.ts';
+import { queryFirst, queryRows } from '../core/query.ts';
+import { sleep } from '../core/sleep.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
 import { median, positiveIntegerOptions } from './support.ts';
@@ -29,9 +30,9 @@ const log = (line: string) => process.stdout.write(`${line}\n`);
 async function settleMerges(): Promise<number> {
   const started = performance.now();
   for (;;) {
-    const [row] = await (await client.query({ query: 'SELECT count() AS n FROM system.merges', format: 'JSONEachRow' })).json<{ n: number }>();
+    const row = await queryFirst<{ n: number }>(client, 'SELECT count() AS n FROM system.merges');
     if (Number(row!.n) === 0) return (performance.now() - started) / 1000;
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 try {

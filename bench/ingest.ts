@@ -17,6 +17,8 @@ import { loadConfig } from '../core/config.ts';
 import { decodeTelemetry, telemetryColumns } from '../core/contracts/rows.ts';
 import { ensureTopics } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
+import { queryFirst, queryRows } from '../core/query.ts';
+import { sleep } from '../core/sleep.ts';
 import { startIngest } from '../runtime/ingest.ts';
 import { type Started, System } from '../runtime/system.ts';
 import { median, positiveIntegerOptions } from './support.ts';
@@ -24,7 +26,6 @@ import { median, positiveIntegerOptions } from './support.ts';
 const { events, runs, partitions } = positiveIntegerOptions('ingest', { events: 1_000_000, runs: 3, partitions: 4 });
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let lastProgress = 0;
 /** A self-overwriting percentage on a terminal, at most twice a second; nothing when piped. */
 function showProgress(label: string, done: number): void {
@@ -217,12 +218,10 @@ async function timeNative(client: NonNullable<System['clickhouse']>['client'], b
   const group = `bench.native.${randomUUID().slice(0, 8)}`;
   await client.command({ query: 'DROP TABLE IF EXISTS bench_native_telemetry' });
   await client.command({ query: 'CREATE TABLE bench_native_telemetry AS telemetry' });
-  const columns = await (
-    await client.query({
-      query: "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'telemetry' AND default_kind = ''",
-      format: 'JSONEachRow',
-    })
-  ).json<{ name: string; type: string }>();
+  const columns = await queryRows<{ name: string; type: string }>(
+    client,
+    "SELECT name, type FROM system.columns WHERE database = currentDatabase() AND table = 'telemetry' AND default_kind = ''",
+  );
   // Engine settings are DDL, not values: the Kafka engine takes no query parameters in CREATE.
   await client.command({
     query: `CREATE TABLE bench_native_kafka (${columns.map((c) => `\`${c.name}\` ${c.type}`).join(', ')})
@@ -235,7 +234,7 @@ async function timeNative(client: NonNullable<System['clickhouse']>['client'], b
   try {
     await client.command({ query: 'CREATE MATERIALIZED VIEW bench_native_mv TO bench_native_telemetry AS SELECT * FROM bench_native_kafka' });
     for (;;) {
-      const [row] = await (await client.query({ query: 'SELECT count() AS n FROM bench_native_telemetry', format: 'JSONEachRow' })).json<{ n: number }>();
+      const row = await queryFirst<{ n: number }>(client, 'SELECT count() AS n FROM bench_native_telemetry');
       const written = Number(row!.n);
       if (written >= events) break;
       showProgress('native', written);

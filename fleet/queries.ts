@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { queryFirst, queryRows } from '../core/query.ts';
 import { isoTime } from '../core/sql.ts';
 import { type Thresholds, thresholdsFrom } from '../warranty/thresholds.ts';
 
@@ -79,13 +80,12 @@ export class FleetQueries {
 
   /** The fleets that have enrolled drives, with their sizes; `only` narrows to a key's fleets. */
   async fleets(only?: string[]): Promise<{ fleet_id: string; drives: number }[]> {
-    const result = await this.client.query({
-      query: `SELECT toString(fleet_id) AS fleet_id, count() AS drives FROM drives FINAL
-              WHERE {all:Bool} OR fleet_id IN {only:Array(String)} GROUP BY fleet_id ORDER BY fleet_id`,
-      query_params: { all: only === undefined, only: only ?? [] },
-      format: 'JSONEachRow',
-    });
-    return result.json();
+    return queryRows<{ fleet_id: string; drives: number }>(
+      this.client,
+      `SELECT toString(fleet_id) AS fleet_id, count() AS drives FROM drives FINAL
+       WHERE {all:Bool} OR fleet_id IN {only:Array(String)} GROUP BY fleet_id ORDER BY fleet_id`,
+      { all: only === undefined, only: only ?? [] },
+    );
   }
 
   async drives(fleet: string, filter: DriveFilter): Promise<{ total: number; drives: DriveRow[] }> {
@@ -102,99 +102,93 @@ export class FleetQueries {
       limit: filter.limit,
       offset: filter.offset,
     };
-    const [page, total] = await Promise.all([
-      this.client.query({
-        query: `SELECT * FROM (${fleetDrives}) ${where} ORDER BY wear_pct DESC NULLS LAST, serial LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
+    const [drives, total] = await Promise.all([
+      queryRows<DriveRow>(
+        this.client,
+        `SELECT * FROM (${fleetDrives}) ${where} ORDER BY wear_pct DESC NULLS LAST, serial LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
         query_params,
-        clickhouse_settings: settings,
-        format: 'JSONEachRow',
-      }),
-      this.client.query({ query: `SELECT count() AS n FROM (${fleetDrives}) ${where}`, query_params, clickhouse_settings: settings, format: 'JSONEachRow' }),
+        { settings },
+      ),
+      queryFirst<{ n: number }>(this.client, `SELECT count() AS n FROM (${fleetDrives}) ${where}`, query_params, { settings }),
     ]);
-    return { drives: await page.json<DriveRow>(), total: Number((await total.json<{ n: number }>())[0]?.n ?? 0) };
+    return { drives, total: Number(total?.n ?? 0) };
   }
 
   /** Whether the serial is enrolled in this fleet (the tenant check for every per-drive route). */
   async driveInFleet(fleet: string, serial: string): Promise<boolean> {
-    const result = await this.client.query({
-      query: `SELECT count() AS n FROM drives FINAL WHERE serial = {serial:String} AND fleet_id = {fleet:String}`,
-      query_params: { fleet, serial },
-      format: 'JSONEachRow',
-    });
-    return Number((await result.json<{ n: number }>())[0]?.n ?? 0) > 0;
+    const row = await queryFirst<{ n: number }>(
+      this.client,
+      `SELECT count() AS n FROM drives FINAL WHERE serial = {serial:String} AND fleet_id = {fleet:String}`,
+      { fleet, serial },
+    );
+    return Number(row?.n ?? 0) > 0;
   }
 
   /** Fleet id each of the serials is enrolled in (absent = not enrolled). */
   async enrolledFleets(serials: string[]): Promise<Map<string, string>> {
     if (serials.length === 0) return new Map();
-    const result = await this.client.query({
-      query: `SELECT serial, toString(fleet_id) AS fleet_id FROM drives FINAL WHERE serial IN {serials:Array(String)}`,
-      query_params: { serials },
-      format: 'JSONEachRow',
-    });
-    return new Map((await result.json<{ serial: string; fleet_id: string }>()).map((r) => [r.serial, r.fleet_id]));
+    const rows = await queryRows<{ serial: string; fleet_id: string }>(
+      this.client,
+      `SELECT serial, toString(fleet_id) AS fleet_id FROM drives FINAL WHERE serial IN {serials:Array(String)}`,
+      { serials },
+    );
+    return new Map(rows.map((r) => [r.serial, r.fleet_id]));
   }
 
   async summary(fleet: string) {
-    const [totals, models, statuses] = await Promise.all([
-      this.client.query({
-        query: `SELECT count() AS drives, countIf(last_seen IS NOT NULL) AS reporting,
+    const [totals, models, warranty] = await Promise.all([
+      queryFirst<{
+        drives: number;
+        reporting: number;
+        warn: number;
+        critical: number;
+        avg_wear_pct: number | null;
+        max_wear_pct: number | null;
+        temp_out_of_range: number;
+        warranty_ending: number;
+        evaluated_on: string | null;
+      }>(
+        this.client,
+        `SELECT count() AS drives, countIf(last_seen IS NOT NULL) AS reporting,
                        countIf(wear_level = 'warn') AS warn, countIf(wear_level = 'critical') AS critical,
                        round(avg(wear_pct), 2) AS avg_wear_pct, round(max(wear_pct), 2) AS max_wear_pct,
                        countIf(temp_out_of_range) AS temp_out_of_range,
                        countIf(warranty_status = 'active' AND parseDateTimeBestEffortOrNull(coverage_end) <= now() + toIntervalDay({ending:UInt32})) AS warranty_ending,
                        max(evaluated_on) AS evaluated_on
                 FROM (${fleetDrives})`,
-        query_params: { ...this.params(fleet), ending: this.thresholds.endingDays },
-        clickhouse_settings: settings,
-        format: 'JSONEachRow',
-      }),
-      this.client.query({
-        query: `SELECT model, count() AS drives, round(avg(wear_pct), 2) AS avg_wear_pct,
+        { ...this.params(fleet), ending: this.thresholds.endingDays },
+        { settings },
+      ),
+      queryRows<{ model: string; drives: number; avg_wear_pct: number | null; near_limit: number }>(
+        this.client,
+        `SELECT model, count() AS drives, round(avg(wear_pct), 2) AS avg_wear_pct,
                        countIf(wear_level IN ('warn', 'critical')) AS near_limit
                 FROM (${fleetDrives}) GROUP BY model ORDER BY drives DESC, model`,
-        query_params: this.params(fleet),
-        clickhouse_settings: settings,
-        format: 'JSONEachRow',
-      }),
-      this.client.query({
-        query: `SELECT ifNull(warranty_status, 'not_evaluated') AS status, count() AS drives
+        this.params(fleet),
+        { settings },
+      ),
+      queryRows<{ status: string; drives: number }>(
+        this.client,
+        `SELECT ifNull(warranty_status, 'not_evaluated') AS status, count() AS drives
                 FROM (${fleetDrives}) GROUP BY status ORDER BY drives DESC, status`,
-        query_params: this.params(fleet),
-        clickhouse_settings: settings,
-        format: 'JSONEachRow',
-      }),
+        this.params(fleet),
+        { settings },
+      ),
     ]);
-    const [t] = await totals.json<{
-      drives: number;
-      reporting: number;
-      warn: number;
-      critical: number;
-      avg_wear_pct: number | null;
-      max_wear_pct: number | null;
-      temp_out_of_range: number;
-      warranty_ending: number;
-      evaluated_on: string | null;
-    }>();
-    return {
-      totals: t!,
-      models: await models.json<{ model: string; drives: number; avg_wear_pct: number | null; near_limit: number }>(),
-      warranty: await statuses.json<{ status: string; drives: number }>(),
-    };
+    return { totals: totals!, models, warranty };
   }
 
   async telemetry(fleet: string, serial: string, range: { from?: string; to?: string; limit: number }) {
-    const result = await this.client.query({
-      query: `SELECT ${isoTime('collected_at')} AS collected_at, model, firmware,
+    return queryRows<Record<string, unknown>>(
+      this.client,
+      `SELECT ${isoTime('collected_at')} AS collected_at, model, firmware,
                      host_bytes_written, nand_bytes_written, avg_pe_cycles, percentage_used, available_spare_pct,
                      media_errors, power_on_hours, power_cycles, unsafe_shutdowns, temperature_c, critical_warning, source
               FROM telemetry AS t FINAL
               WHERE t.serial = {serial:String} AND t.fleet_id = {fleet:String}
                 AND t.collected_at >= parseDateTime64BestEffort({from:String}, 3) AND t.collected_at <= parseDateTime64BestEffort({to:String}, 3)
               ORDER BY t.collected_at DESC LIMIT {limit:UInt32}`,
-      query_params: { fleet, serial, from: range.from ?? '1970-01-01T00:00:00Z', to: range.to ?? '2200-01-01T00:00:00Z', limit: range.limit },
-      format: 'JSONEachRow',
-    });
-    return result.json<Record<string, unknown>>();
+      { fleet, serial, from: range.from ?? '1970-01-01T00:00:00Z', to: range.to ?? '2200-01-01T00:00:00Z', limit: range.limit },
+    );
   }
 }

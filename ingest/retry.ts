@@ -1,3 +1,5 @@
+import { sleep } from '../core/sleep.ts';
+
 export interface RetryOptions {
   initialMs: number;
   maxMs: number;
@@ -7,8 +9,6 @@ export interface RetryOptions {
   /** Called while waiting, e.g. a consumer heartbeat so the group does not evict a member that is backing off. */
   whileWaiting?: () => Promise<void>;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `fn` until it succeeds (→ true) or `keepTrying` turns false (→ false), doubling the wait up to `maxMs`. */
 export async function retryWithBackoff(fn: () => Promise<unknown>, options: RetryOptions): Promise<boolean> {

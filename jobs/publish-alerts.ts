@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { type AlertFlag, alertEvent } from '../core/contracts/alert.ts';
+import { queryRows } from '../core/query.ts';
 import { topics } from '../core/topics.ts';
 import { flagMessage } from '../warranty/flags.ts';
 
@@ -23,24 +24,20 @@ interface FlagEventRow {
  * and nothing recorded in the outbox is lost.
  */
 export async function publishPendingAlerts(client: ClickHouseClient, producer: Producer, progress: (line: string) => void = () => {}): Promise<number> {
-  const runs = await (
-    await client.query({
-      query: `SELECT run_id FROM scheduler_runs FINAL WHERE job = 'warranty' AND outcome = 'ok' AND published = 0 ORDER BY run_id`,
-      format: 'JSONEachRow',
-    })
-  ).json<{ run_id: number }>();
+  const runs = await queryRows<{ run_id: number }>(
+    client,
+    `SELECT run_id FROM scheduler_runs FINAL WHERE job = 'warranty' AND outcome = 'ok' AND published = 0 ORDER BY run_id`,
+  );
   let sent = 0;
   for (const { run_id } of runs) {
     for (let offset = 0; ; offset += pageSize) {
-      const rows = await (
-        await client.query({
-          query: `SELECT serial, fleet_id, flag, level, action, toUnixTimestamp64Milli(at) AS at_ms, value, threshold
-                  FROM warranty_flag_events WHERE run_id = {run:UInt64}
-                  ORDER BY serial, flag, action LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
-          query_params: { run: run_id, limit: pageSize, offset },
-          format: 'JSONEachRow',
-        })
-      ).json<FlagEventRow>();
+      const rows = await queryRows<FlagEventRow>(
+        client,
+        `SELECT serial, fleet_id, flag, level, action, toUnixTimestamp64Milli(at) AS at_ms, value, threshold
+         FROM warranty_flag_events WHERE run_id = {run:UInt64}
+         ORDER BY serial, flag, action LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
+        { run: run_id, limit: pageSize, offset },
+      );
       if (rows.length === 0) break;
       await producer.send({
         topic: topics.alerts,

@@ -3,6 +3,7 @@ import { dayOfInstant, isoFromDay } from '../core/calendar.ts';
 import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { WearwatchError } from '../core/errors.ts';
+import { insertRows, queryFirst } from '../core/query.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
 import type { Thresholds } from '../warranty/thresholds.ts';
 import { publishPendingAlerts } from './publish-alerts.ts';
@@ -36,40 +37,34 @@ export interface JobDeps {
 const job = 'warranty';
 
 async function record(client: ClickHouseClient, run: JobRun): Promise<void> {
-  await client.insert({
-    table: 'scheduler_runs',
-    format: 'JSONEachRow',
-    values: [
-      {
-        run_id: run.run_id,
-        job,
-        snapshot_date: run.snapshot_date,
-        started_at: run.started_at,
-        finished_at: run.finished_at,
-        units: run.units,
-        flags: run.flags,
-        raised: run.raised,
-        cleared: run.cleared,
-        published: run.published > 0 || (run.outcome === 'ok' && run.raised + run.cleared === 0) ? 1 : 0,
-        outcome: run.outcome,
-        error: run.error,
-        updated_at: Date.now(),
-      },
-    ],
-  });
+  await insertRows(client, 'scheduler_runs', [
+    {
+      run_id: run.run_id,
+      job,
+      snapshot_date: run.snapshot_date,
+      started_at: run.started_at,
+      finished_at: run.finished_at,
+      units: run.units,
+      flags: run.flags,
+      raised: run.raised,
+      cleared: run.cleared,
+      published: run.published > 0 || (run.outcome === 'ok' && run.raised + run.cleared === 0) ? 1 : 0,
+      outcome: run.outcome,
+      error: run.error,
+      updated_at: Date.now(),
+    },
+  ]);
 }
 
 /** The last run of the warranty job, as recorded in ClickHouse. */
 export async function lastRun(client: ClickHouseClient): Promise<Omit<JobRun, 'timings' | 'published'> | null> {
-  const [row] = await (
-    await client.query({
-      query: `SELECT run_id, toString(snapshot_date) AS snapshot_date, toString(started_at) AS started_at, toString(finished_at) AS finished_at,
-                     units, flags, raised, cleared, outcome, error
-              FROM scheduler_runs FINAL WHERE job = {job:String} ORDER BY run_id DESC LIMIT 1`,
-      query_params: { job },
-      format: 'JSONEachRow',
-    })
-  ).json<Omit<JobRun, 'timings' | 'published'>>();
+  const row = await queryFirst<Omit<JobRun, 'timings' | 'published'>>(
+    client,
+    `SELECT run_id, toString(snapshot_date) AS snapshot_date, toString(started_at) AS started_at, toString(finished_at) AS finished_at,
+            units, flags, raised, cleared, outcome, error
+     FROM scheduler_runs FINAL WHERE job = {job:String} ORDER BY run_id DESC LIMIT 1`,
+    { job },
+  );
   return row ?? null;
 }
 
@@ -80,14 +75,12 @@ export async function lastRun(client: ClickHouseClient): Promise<Omit<JobRun, 't
 export async function runWarrantyJob(deps: JobDeps): Promise<JobRun> {
   const { client } = deps;
   const progress = deps.progress ?? (() => {});
-  const [prev] = await (
-    await client.query({
-      query: `SELECT max(run_id) AS last, maxIf(run_id, outcome = 'ok') AS last_ok, toString(argMaxIf(snapshot_date, run_id, outcome = 'ok')) AS last_ok_at
-              FROM scheduler_runs FINAL WHERE job = {job:String}`,
-      query_params: { job },
-      format: 'JSONEachRow',
-    })
-  ).json<{ last: number; last_ok: number; last_ok_at: string }>();
+  const prev = await queryFirst<{ last: number; last_ok: number; last_ok_at: string }>(
+    client,
+    `SELECT max(run_id) AS last, maxIf(run_id, outcome = 'ok') AS last_ok, toString(argMaxIf(snapshot_date, run_id, outcome = 'ok')) AS last_ok_at
+     FROM scheduler_runs FINAL WHERE job = {job:String}`,
+    { job },
+  );
   const now = Date.now();
   const run: JobRun = {
     run_id: Math.max(now, Number(prev?.last ?? 0) + 1),

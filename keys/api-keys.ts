@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { fleetId } from '../core/contracts/common.ts';
+import { insertRows, queryRows } from '../core/query.ts';
 
 export const roles = ['fleet_manager', 'quality', 'support', 'admin'] as const;
 export type Role = (typeof roles)[number];
@@ -94,18 +95,18 @@ export class KeyStore {
       revoked_at: null,
       version: now.getTime(),
     };
-    await this.client.insert({ table: 'api_keys', values: [row], format: 'JSONEachRow' });
+    await insertRows(this.client, 'api_keys', [row]);
     return { key: `wwk_${keyId}_${secret}`, stored: toStored(row) };
   }
 
   async list(): Promise<StoredKey[]> {
-    const result = await this.client.query({
-      query: `SELECT key_id, name, role, fleet_ids, secret_hash, toString(created_at) AS created_at,
+    const rows = await queryRows<KeyRow>(
+      this.client,
+      `SELECT key_id, name, role, fleet_ids, secret_hash, toString(created_at) AS created_at,
                      if(revoked_at IS NULL, NULL, toString(revoked_at)) AS revoked_at, version
               FROM api_keys FINAL ORDER BY created_at`,
-      format: 'JSONEachRow',
-    });
-    return (await result.json<KeyRow>()).map(toStored);
+    );
+    return rows.map(toStored);
   }
 
   /** Marks a key revoked; false when no such key exists. Revoking twice keeps the first revocation time. */
@@ -114,11 +115,7 @@ export class KeyStore {
     const row = rows[0];
     if (!row) return false;
     if (row.revoked_at) return true;
-    await this.client.insert({
-      table: 'api_keys',
-      values: [{ ...row, revoked_at: now.toISOString(), version: Math.max(now.getTime(), row.version + 1) }],
-      format: 'JSONEachRow',
-    });
+    await insertRows(this.client, 'api_keys', [{ ...row, revoked_at: now.toISOString(), version: Math.max(now.getTime(), row.version + 1) }]);
     return true;
   }
 
@@ -132,13 +129,12 @@ export class KeyStore {
   }
 
   private async rows(keyId: string): Promise<KeyRow[]> {
-    const result = await this.client.query({
-      query: `SELECT key_id, name, role, fleet_ids, secret_hash, toString(created_at) AS created_at,
+    return queryRows<KeyRow>(
+      this.client,
+      `SELECT key_id, name, role, fleet_ids, secret_hash, toString(created_at) AS created_at,
                      if(revoked_at IS NULL, NULL, toString(revoked_at)) AS revoked_at, version
               FROM api_keys FINAL WHERE key_id = {keyId:String}`,
-      query_params: { keyId },
-      format: 'JSONEachRow',
-    });
-    return result.json<KeyRow>();
+      { keyId },
+    );
   }
 }

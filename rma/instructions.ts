@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import type { Config } from '../core/config.ts';
+
 /**
  * What the customer is told about returning a unit (policy clause IV: the RMA process, proper packaging, the
  * customer's responsibility for their data). The same text serves the API and the "Submit RMA Request" page.
@@ -33,3 +36,15 @@ export const addressLines = (configured: string): string[] =>
     .split(/\\n|\n/)
     .map((l) => l.trim())
     .filter(Boolean);
+
+export const shippingInstructionsSchema = z
+  .object({ steps: z.array(z.string()), packaging: z.array(z.string()), mailing_address: z.array(z.string()) })
+  .meta({ id: 'ShippingInstructions' });
+export type ShippingInstructions = z.output<typeof shippingInstructionsSchema>;
+
+/** What an authorised customer is told to do next, with the configured returns address. */
+export const shippingInstructions = (config: Pick<Config, 'RMA_MAILING_ADDRESS'>): ShippingInstructions => ({
+  steps: [...rmaSteps],
+  packaging: [...packagingRules],
+  mailing_address: addressLines(config.RMA_MAILING_ADDRESS),
+});

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { InspectionFinding, RmaEvent, RmaEventType } from '../core/contracts/rma.ts';
 import { decodeRma } from '../core/contracts/rows.ts';
 import type { Logger } from '../core/logger.ts';
+import { insertRows, queryRows } from '../core/query.ts';
 import { isoTime } from '../core/sql.ts';
 
 export interface StoredRmaEvent {
@@ -54,7 +55,7 @@ export class RmaStore {
       return decoded.ok ? [decoded.row] : [];
     });
     try {
-      await this.client.insert({ table: 'rma_events', values: rows, format: 'JSONEachRow' });
+      await insertRows(this.client, 'rma_events', rows);
     } catch (error) {
       // Kafka already holds the events and ingest will write them; the RMA only shows up a little later.
       this.logger.warn({ err: error, rma: events[0]?.rma_number }, 'direct write of RMA events failed; ingest will deliver them');
@@ -63,19 +64,20 @@ export class RmaStore {
 
   /** Every event of one RMA, oldest first. */
   async history(rmaNumber: string): Promise<StoredRmaEvent[]> {
-    const result = await this.client.query({
-      query: `SELECT ${columns} FROM rma_events FINAL WHERE rma_number = {rmaNumber:String}
+    const rows = await queryRows<Row>(
+      this.client,
+      `SELECT ${columns} FROM rma_events FINAL WHERE rma_number = {rmaNumber:String}
               ORDER BY occurred_at, toUInt8(rma_events.event_type)`,
-      query_params: { rmaNumber },
-      format: 'JSONEachRow',
-    });
-    return (await result.json<Row>()).map(parseRow);
+      { rmaNumber },
+    );
+    return rows.map(parseRow);
   }
 
   /** RMAs whose latest event is one of `states`, least recently updated first (the desk's work queue). */
   async queue(states: readonly RmaEventType[], limit: number, offset: number): Promise<RmaSummary[]> {
-    const result = await this.client.query({
-      query: `SELECT rma_number, any(serial) AS serial,
+    return queryRows<RmaSummary>(
+      this.client,
+      `SELECT rma_number, any(serial) AS serial,
                      toString(argMax(event_type, (occurred_at, toUInt8(event_type)))) AS state,
                      ${isoTime('min(occurred_at)')} AS opened_at,
                      ${isoTime('max(occurred_at)')} AS updated_at,
@@ -85,20 +87,18 @@ export class RmaStore {
               HAVING state IN {states:Array(String)}
               ORDER BY max(occurred_at), rma_number
               LIMIT {limit:UInt32} OFFSET {offset:UInt32}`,
-      query_params: { states, limit, offset },
-      format: 'JSONEachRow',
-    });
-    return result.json<RmaSummary>();
+      { states, limit, offset },
+    );
   }
 
   /** Every RMA event of one unit, oldest first: its claim history. */
   async forSerial(serial: string): Promise<StoredRmaEvent[]> {
-    const result = await this.client.query({
-      query: `SELECT ${columns} FROM rma_events FINAL WHERE serial = {serial:String} ORDER BY occurred_at, toUInt8(rma_events.event_type)`,
-      query_params: { serial },
-      format: 'JSONEachRow',
-    });
-    return (await result.json<Row>()).map(parseRow);
+    const rows = await queryRows<Row>(
+      this.client,
+      `SELECT ${columns} FROM rma_events FINAL WHERE serial = {serial:String} ORDER BY occurred_at, toUInt8(rma_events.event_type)`,
+      { serial },
+    );
+    return rows.map(parseRow);
   }
 }
 

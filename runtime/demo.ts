@@ -2,6 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayFromIso, dayOfInstant, isoFromDay } from '../core/calendar.ts';
 import { loadCatalog } from '../core/catalog/load.ts';
+import { queryRows } from '../core/query.ts';
+import { sleep } from '../core/sleep.ts';
 import { backfill } from '../simulator/backfill.ts';
 import { FleetSimulation } from '../simulator/engine.ts';
 import { streamLive } from '../simulator/live.ts';
@@ -127,15 +129,14 @@ function readMarker(path: string): DemoMarker | undefined {
 async function waitForIngest(system: Started, expected: GroundTruth['events'], end: number, stallMs: number, signal: AbortSignal): Promise<void> {
   const client = system.clickhouse.client;
   const count = async () => {
-    const result = await client.query({
-      query: `SELECT
+    const [row] = await queryRows<{ telemetry: number; rma: number; drives: number }>(
+      client,
+      `SELECT
                 (SELECT count() FROM telemetry WHERE source = 'simulator' AND collected_at < {end:DateTime64(3, 'UTC')}) AS telemetry,
                 (SELECT count() FROM rma_events WHERE occurred_at < {end:DateTime64(3, 'UTC')}) AS rma,
                 (SELECT count() FROM drives) AS drives`,
-      query_params: { end: `${isoFromDay(end)} 00:00:00.000` },
-      format: 'JSONEachRow',
-    });
-    const [row] = await result.json<{ telemetry: number; rma: number; drives: number }>();
+      { end: `${isoFromDay(end)} 00:00:00.000` },
+    );
     return row!;
   };
   let last = -1;
@@ -159,6 +160,6 @@ async function waitForIngest(system: Started, expected: GroundTruth['events'], e
       );
       return;
     }
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await sleep(2000);
   }
 }

@@ -1,3 +1,4 @@
+import { sleep } from '../core/sleep.ts';
 import { SECONDS_PER_DAY } from './calendar.ts';
 import { advance, type DriveState, type FleetSimulation, telemetryEvent } from './engine.ts';
 import type { ContractProducer } from './producer.ts';
@@ -50,16 +51,4 @@ function sample(unit: DriveState, atSeconds: number) {
   advance(unit, (at - unit.lastSampleAt) / SECONDS_PER_DAY);
   unit.lastSampleAt = at;
   return telemetryEvent(unit, false, at);
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

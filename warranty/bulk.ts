@@ -1,5 +1,6 @@
 import { type Catalog, writeCatalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { insertRows, queryRows } from '../core/query.ts';
 import { type BulkSql, decodeSerialsSql, flagChangesSql, lineageSql, type PreviousRun, recordFlagsSql, runCountsSql, snapshotSql } from './bulk-sql.ts';
 import type { Thresholds } from './thresholds.ts';
 
@@ -24,9 +25,7 @@ export interface BulkRunResult {
 
 const run = (client: ClickHouseClient, { query, params }: BulkSql) => client.command({ query, query_params: params });
 
-async function query<T>(client: ClickHouseClient, { query, params }: BulkSql): Promise<T[]> {
-  return (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>();
-}
+const query = <T>(client: ClickHouseClient, { query, params }: BulkSql) => queryRows<T>(client, query, params);
 
 /**
  * Bulk warranty evaluation of every enrolled unit at one date, in ClickHouse: records the run's settings, decodes the
@@ -47,21 +46,17 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
 
   await step('settings', async () => {
     await writeCatalog(client, catalog);
-    await client.insert({
-      table: 'warranty_runs',
-      format: 'JSONEachRow',
-      values: [
-        {
-          run_id: runId,
-          snapshot_date: at,
-          catalog_version: catalog.version,
-          warn_pct: t.warnPct,
-          critical_pct: t.criticalPct,
-          ending_days: t.endingDays,
-          started_at: Date.now(),
-        },
-      ],
-    });
+    await insertRows(client, 'warranty_runs', [
+      {
+        run_id: runId,
+        snapshot_date: at,
+        catalog_version: catalog.version,
+        warn_pct: t.warnPct,
+        critical_pct: t.criticalPct,
+        ending_days: t.endingDays,
+        started_at: Date.now(),
+      },
+    ]);
   });
   await step('decode', () => run(client, decodeSerialsSql(catalog)));
   const { previous } = options;

@@ -1,5 +1,6 @@
 import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { queryRows } from '../core/query.ts';
 import { evaluateUnit } from './evaluate.ts';
 import type { WarrantyEvaluation } from './types.ts';
 import { loadUnitInputs } from './unit-loader.ts';
@@ -22,9 +23,10 @@ export interface CurrentFlag {
 
 /** The flags raised by the latest successful evaluation run, for one fleet or (fleet omitted) all fleets. */
 export async function currentFlags(client: ClickHouseClient, options: { fleetId?: string; flag?: string; limit?: number } = {}): Promise<CurrentFlag[]> {
-  const result = await client.query({
-    // The run's date narrows the read to one day of the snapshot (its sort key) before the run id is checked.
-    query: `WITH (SELECT argMaxIf((run_id, snapshot_date), run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty') AS last
+  // The run's date narrows the read to one day of the snapshot (its sort key) before the run id is checked.
+  return queryRows<CurrentFlag>(
+    client,
+    `WITH (SELECT argMaxIf((run_id, snapshot_date), run_id, outcome = 'ok') FROM scheduler_runs FINAL WHERE job = 'warranty') AS last
             SELECT serial, fleet_id, flag, level, value, threshold, toString(snapshot_date) AS snapshot_date
             FROM warranty_flags
             WHERE warranty_flags.snapshot_date = last.2 AND run_id = last.1
@@ -32,8 +34,6 @@ export async function currentFlags(client: ClickHouseClient, options: { fleetId?
               AND ({flag:Nullable(String)} IS NULL OR flag = {flag:Nullable(String)})
             ORDER BY fleet_id, serial, flag
             LIMIT {limit:UInt32}`,
-    query_params: { fleet: options.fleetId ?? null, flag: options.flag ?? null, limit: options.limit ?? 10_000 },
-    format: 'JSONEachRow',
-  });
-  return result.json<CurrentFlag>();
+    { fleet: options.fleetId ?? null, flag: options.flag ?? null, limit: options.limit ?? 10_000 },
+  );
 }

@@ -1,8 +1,9 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
-import { maxChainDepth } from './rules.ts';
+import { queryRows } from '../core/query.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
+import { latestLink, type ReplacementLink, readChain, type UnitFacts, type UnitFactsRequest } from './unit-chain.ts';
 import { telemetryFactsSql } from './unit-facts-sql.ts';
 import { iso, type TelemetryRow, telemetrySummary } from './unit-loader.ts';
 
@@ -19,7 +20,7 @@ const parseSlice = 2_000;
  * The facts the warranty rules need for every enrolled unit, held in memory so the public lookup evaluates a serial
  * without a query: ClickHouse (embedded chDB runs one query at a time, ~3-30 ms each) cannot answer a thousand
  * lookups a second, while evaluateUnit on in-memory facts takes microseconds. The facts are the same the single-unit
- * loader (processors/warranty/load-unit.ts) reads, with the same SQL; the first refresh() loads every unit, later ones
+ * loader (unit-loader.ts) reads, with the same SQL; the first refresh() loads every unit, later ones
  * only units whose rows arrived since the last refresh (by `ingested_at`). None of the facts depends on the evaluation
  * date (the rules apply it), so a new day needs no reload. A unit not in the index yet is left to the single-unit
  * loader by the caller.
@@ -29,7 +30,7 @@ export class WarrantyIndex {
   private telemetry = new Map<string, TelemetrySummary>();
   private rma = new Map<string, RmaRecord[]>();
   /** Replacement serial → the 'replaced' events naming it (unit replaced, when). */
-  private replacements = new Map<string, { serial: string; at: string }[]>();
+  private replacements = new Map<string, ReplacementLink[]>();
   private since: number | null = null;
 
   constructor(
@@ -76,27 +77,16 @@ export class WarrantyIndex {
   /** A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index. */
   inputs(serial: string, at: string): UnitInputs | undefined {
     if (!this.drives.has(serial)) return undefined;
-    return this.chain(serial, at, 0, true);
+    return readChain(serial, at, (request) => this.facts(request));
   }
 
-  private chain(serial: string, at: string, depth: number, withTelemetry: boolean): UnitInputs {
-    const telemetry = withTelemetry ? (this.telemetry.get(serial) ?? null) : null;
-    // The latest replacement of another unit by this serial that happened by `at` (as load-unit's loadLink).
-    const link =
-      depth < maxChainDepth
-        ? (this.replacements.get(serial) ?? [])
-            .filter((r) => r.at.slice(0, 10) <= at)
-            .reduce<{ serial: string; at: string } | null>(
-              (best, r) => (!best || r.at > best.at || (r.at === best.at && r.serial > best.serial) ? r : best),
-              null,
-            )
-        : null;
+  /** The in-memory reader of the chain walk. */
+  private facts({ serial, at, withTelemetry, withLink }: UnitFactsRequest): UnitFacts {
     return {
-      serial,
       drive: this.drives.get(serial) ?? null,
-      telemetry,
+      telemetry: withTelemetry ? (this.telemetry.get(serial) ?? null) : null,
       rma: this.rma.get(serial) ?? [],
-      replacementOf: link ? { original_serial: link.serial, replaced_at: link.at, original: this.chain(link.serial, at, depth + 1, false) } : null,
+      link: withLink ? latestLink(this.replacements.get(serial) ?? [], at) : null,
     };
   }
 
@@ -126,14 +116,7 @@ export class WarrantyIndex {
 
   private async rows<T>(query: string, params: Record<string, unknown>): Promise<T[]> {
     // One thread: the refresh is background work and must leave the other cores to requests and ingest.
-    const text = await (await this.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: { max_threads: 1 } })).text();
-    const lines = text.split('\n');
-    const rows: T[] = [];
-    for (let i = 0; i < lines.length; i += parseSlice) {
-      for (const line of lines.slice(i, i + parseSlice)) if (line) rows.push(JSON.parse(line) as T);
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    return rows;
+    return queryRows<T>(this.client, query, params, { settings: { max_threads: 1 }, yieldEvery: parseSlice });
   }
 
   /**

@@ -1,19 +1,15 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
-import { maxChainDepth } from './rules.ts';
+import { queryRows } from '../core/query.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
+import { readChainAsync, type UnitFacts, type UnitFactsRequest } from './unit-chain.ts';
 import { rmaByAt, telemetryFactsSql } from './unit-facts-sql.ts';
-
-async function rows<T>(client: ClickHouseClient, query: string, params: Record<string, unknown>): Promise<T[]> {
-  const result = await client.query({ query, query_params: params, format: 'JSONEachRow' });
-  return result.json<T>();
-}
 
 /** An instant read from ClickHouse as epoch milliseconds, as ISO 8601. */
 export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 async function loadDrive(client: ClickHouseClient, serial: string): Promise<DriveRecord | null> {
-  const [drive] = await rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number }>(
+  const [drive] = await queryRows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number }>(
     client,
     `SELECT serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency
      FROM drives FINAL WHERE serial = {serial:String}`,
@@ -50,12 +46,12 @@ export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
 }
 
 async function loadTelemetry(client: ClickHouseClient, serial: string): Promise<TelemetrySummary | null> {
-  const [t] = await rows<TelemetryRow>(client, telemetryFactsSql('serial = {serial:String}'), { serial });
+  const [t] = await queryRows<TelemetryRow>(client, telemetryFactsSql('serial = {serial:String}'), { serial });
   return t ? telemetrySummary(t) : null;
 }
 
 async function loadRma(client: ClickHouseClient, serial: string): Promise<RmaRecord[]> {
-  const events = await rows<{ rma_number: string; event_type: RmaEventType; at_ms: number; findings: string[]; replacement_serial: string | null }>(
+  const events = await queryRows<{ rma_number: string; event_type: RmaEventType; at_ms: number; findings: string[]; replacement_serial: string | null }>(
     client,
     `SELECT rma_number, event_type, toUnixTimestamp64Milli(occurred_at) AS at_ms, findings, replacement_serial
      FROM rma_events FINAL WHERE serial = {serial:String} ORDER BY occurred_at`,
@@ -66,7 +62,7 @@ async function loadRma(client: ClickHouseClient, serial: string): Promise<RmaRec
 
 /** The unit this serial replaced (latest 'replaced' event naming it by `at`), if any. */
 async function loadLink(client: ClickHouseClient, serial: string, at: string) {
-  const [link] = await rows<{ serial: string; at_ms: number }>(
+  const [link] = await queryRows<{ serial: string; at_ms: number }>(
     client,
     `SELECT serial, toUnixTimestamp64Milli(occurred_at) AS at_ms FROM rma_events
      WHERE event_type = 'replaced' AND replacement_serial = {serial:String} AND ${rmaByAt}
@@ -76,22 +72,15 @@ async function loadLink(client: ClickHouseClient, serial: string, at: string) {
   return link ?? null;
 }
 
-async function loadChain(client: ClickHouseClient, serial: string, at: string, depth: number, withTelemetry: boolean): Promise<UnitInputs> {
+/** The ClickHouse reader of the chain walk: one unit's facts, its four reads in parallel. */
+async function loadFacts(client: ClickHouseClient, { serial, at, withTelemetry, withLink }: UnitFactsRequest): Promise<UnitFacts> {
   const [drive, telemetry, rma, link] = await Promise.all([
     loadDrive(client, serial),
     withTelemetry ? loadTelemetry(client, serial) : Promise.resolve(null),
     loadRma(client, serial),
-    depth < maxChainDepth ? loadLink(client, serial, at) : Promise.resolve(null),
+    withLink ? loadLink(client, serial, at) : Promise.resolve(null),
   ]);
-  return {
-    serial,
-    drive,
-    telemetry,
-    rma,
-    replacementOf: link
-      ? { original_serial: link.serial, replaced_at: iso(link.at_ms), original: await loadChain(client, link.serial, at, depth + 1, false) }
-      : null,
-  };
+  return { drive, telemetry, rma, link: link && { serial: link.serial, at: iso(link.at_ms) } };
 }
 
 /**
@@ -100,6 +89,6 @@ async function loadChain(client: ClickHouseClient, serial: string, at: string, d
  * Returns null for a serial that was never enrolled.
  */
 export async function loadUnitInputs(client: ClickHouseClient, serial: string, at: string): Promise<UnitInputs | null> {
-  const inputs = await loadChain(client, serial, at, 0, true);
+  const inputs = await readChainAsync(serial, at, (request) => loadFacts(client, request));
   return inputs.drive ? inputs : null;
 }

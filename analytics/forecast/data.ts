@@ -1,5 +1,6 @@
 import { addMonths, type Day, dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
+import { queryRows } from '../../core/query.ts';
 import type { ClaimRecord, ForecastUnit } from './model.ts';
 
 /** How far back the write rate is measured: long enough to smooth weekly cycles, short enough to follow a new workload. */
@@ -23,8 +24,9 @@ interface UnitRow {
  * write rate from telemetry before asOf. Nothing recorded on or after asOf is read, which is what makes a backtest honest.
  */
 export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<ForecastUnit[]> {
-  const result = await ch.client.query({
-    query: `
+  const rows = await queryRows<UnitRow>(
+    ch.client,
+    `
       WITH wear AS (
         SELECT serial,
                toString(min(day)) AS first_day, argMin(wear_pct, day) AS first_wear,
@@ -44,10 +46,9 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
       LEFT JOIN (SELECT serial, manufactured_on FROM analytics_units FINAL) AS u ON u.serial = d.serial
       LEFT JOIN (SELECT serial, toNullable(first_day) AS first_day, first_wear, toNullable(last_day) AS last_day, last_wear FROM wear) AS w
         ON w.serial = d.serial`,
-    query_params: { asOf: isoFromDay(asOf), window: writeRateWindowDays, model },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<UnitRow>()).map((r) => {
+    { asOf: isoFromDay(asOf), window: writeRateWindowDays, model },
+  );
+  return rows.map((r) => {
     const start = dayFromIso(r.coverage_start);
     let wearPct: number | null = null;
     let perDay = 0;
@@ -71,22 +72,21 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
 
 /** Claims (RMAs) opened in [from, to), by serial. */
 export async function loadClaims(ch: ClickHouse, from: Day, to: Day): Promise<ClaimRecord[]> {
-  const result = await ch.client.query({
-    query: `SELECT serial, toString(opened_on) AS opened FROM analytics_claims
+  const rows = await queryRows<{ serial: string; opened: string }>(
+    ch.client,
+    `SELECT serial, toString(opened_on) AS opened FROM analytics_claims
             WHERE opened_on >= {from:Date32} AND opened_on < {to:Date32}`,
-    query_params: { from: isoFromDay(from), to: isoFromDay(to) },
-    format: 'JSONEachRow',
-  });
-  return (await result.json<{ serial: string; opened: string }>()).map((r) => ({ serial: r.serial, openedOn: dayFromIso(r.opened) }));
+    { from: isoFromDay(from), to: isoFromDay(to) },
+  );
+  return rows.map((r) => ({ serial: r.serial, openedOn: dayFromIso(r.opened) }));
 }
 
 /** The last day anything was recorded (telemetry or a claim), or null on an empty database. */
 export async function lastDataDay(ch: ClickHouse): Promise<Day | null> {
-  const result = await ch.client.query({
-    query: `SELECT toString(greatest((SELECT max(day) FROM analytics_drive_days), (SELECT max(opened_on) FROM analytics_claims))) AS last,
+  const [row] = await queryRows<{ last: string; rows: number }>(
+    ch.client,
+    `SELECT toString(greatest((SELECT max(day) FROM analytics_drive_days), (SELECT max(opened_on) FROM analytics_claims))) AS last,
                    (SELECT count() FROM analytics_drive_days) + (SELECT count() FROM analytics_claims) AS rows`,
-    format: 'JSONEachRow',
-  });
-  const [row] = await result.json<{ last: string; rows: number }>();
+  );
   return row && Number(row.rows) > 0 ? dayFromIso(row.last) : null;
 }

@@ -1,6 +1,7 @@
 import { addMonths, type Day, dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { insertRows } from '../../core/query.ts';
 import { lastDataDay, loadClaims, loadUnits } from './data.ts';
 import { type ClaimRecord, coveredOn, estimateHazard, type ForecastCell, type ForecastUnit, projectClaims } from './model.ts';
 
@@ -117,9 +118,9 @@ export async function backtestForecast(ch: ClickHouse, months: number, model = '
 
 /** Stores a forecast run so dashboards can compare it with the claims that arrive later. */
 export async function saveForecast(ch: ClickHouse, forecast: Forecast, runAt = Date.now()): Promise<void> {
-  await ch.client.insert({
-    table: 'analytics_forecast',
-    format: 'JSONEachRow',
-    values: forecast.cells.map((c) => ({ run_at: runAt, as_of: forecast.as_of, ...c })),
-  });
+  await insertRows(
+    ch.client,
+    'analytics_forecast',
+    forecast.cells.map((c) => ({ run_at: runAt, as_of: forecast.as_of, ...c })),
+  );
 }

@@ -1,10 +1,10 @@
 import type { ModelInfo } from '../../core/catalog/model-table.ts';
 import type { FieldProblem } from '../../core/errors.ts';
+import type { ShippingInstructions } from '../../rma/instructions.ts';
 import { requiredInformation } from '../../rma/instructions.ts';
 import type { ReasonInfo, RmaView } from '../../rma/service.ts';
 import type { WarrantyStatus } from '../../warranty/rules.ts';
 import type { PublicWarranty } from '../../warranty/service.ts';
-import type { shippingInstructions } from '../services.ts';
 import { facts, html, notice, type SafeHtml } from './layout.ts';
 
 /** How each warranty status reads to a customer. */
@@ -144,7 +144,7 @@ export function problemSummary(problems: FieldProblem[]): SafeHtml {
   );
 }
 
-export function rmaGuide(shipping: ReturnType<typeof shippingInstructions>): SafeHtml {
+export function rmaGuide(shipping: ShippingInstructions): SafeHtml {
   return html`<section aria-labelledby="steps-heading">
   <h2 id="steps-heading">How returns work</h2>
   <ol class="steps">${shipping.steps.map((s) => html`<li>${s}</li>`)}</ol>
@@ -156,7 +156,7 @@ export function rmaGuide(shipping: ReturnType<typeof shippingInstructions>): Saf
 ${shippingDetails(shipping)}`;
 }
 
-export function shippingDetails(shipping: ReturnType<typeof shippingInstructions>): SafeHtml {
+export function shippingDetails(shipping: ShippingInstructions): SafeHtml {
   return html`<section aria-labelledby="packaging-heading">
   <h2 id="packaging-heading">Packaging</h2>
   <ul>${shipping.packaging.map((s) => html`<li>${s}</li>`)}</ul>
@@ -179,7 +179,7 @@ const stateLabels: Record<RmaView['state'], string> = {
   closed: 'Closed',
 };
 
-export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingInstructions> | null): SafeHtml {
+export function rmaStatus(view: RmaView, shipping: ShippingInstructions | null): SafeHtml {
   return html`<section aria-labelledby="rma-heading">
   <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
   ${

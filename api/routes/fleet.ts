@@ -4,11 +4,9 @@ import { alertFlags } from '../../core/contracts/alert.ts';
 import { fleetId, serial } from '../../core/contracts/common.ts';
 import { badRequest, notFound } from '../../core/errors.ts';
 import { csvItems, toEnrollment } from '../../fleet/enrollment.ts';
-import { fleetQueriesFor, wearLevels } from '../../fleet/queries.ts';
-import { RmaStore } from '../../rma/store.ts';
+import { wearLevels } from '../../fleet/queries.ts';
 import { currentFlags } from '../../warranty/queries.ts';
 import { warrantyStatuses } from '../../warranty/rules.ts';
-import { WarrantyService } from '../../warranty/service.ts';
 import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
 import { type ApiDependencies, apiTopics } from '../dependencies.ts';
@@ -46,9 +44,7 @@ const driveRow = z
  */
 export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
   const { config, clickhouse, producer } = deps;
-  const fleets = fleetQueriesFor(deps.clickhouse.client, deps.config);
-  const warranty = new WarrantyService(clickhouse.client, deps.catalog);
-  const rma = new RmaStore(clickhouse.client, producer, apiTopics(deps).rma, deps.logger);
+  const { fleets, warranty, rmaStore: rma } = app;
   const readers = { preHandler: requireRole('fleet_manager', 'quality', 'admin') };
   const writers = { preHandler: requireRole('fleet_manager', 'admin') };
 

@@ -5,14 +5,14 @@ import { modelTable as catalogModels } from '../../core/catalog/model-table.ts';
 import { serial } from '../../core/contracts/common.ts';
 import { rmaNumber } from '../../core/contracts/rma.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { shippingInstructions } from '../../rma/instructions.ts';
 import { rmaRequest } from '../../rma/service.ts';
-import { toPublicWarranty, WarrantyService } from '../../warranty/service.ts';
+import { toPublicWarranty } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { fieldProblems } from '../errors.ts';
 import { html, notice, sendPage } from '../pages/layout.ts';
 import { lookupForm, modelTable, problemSummary, type RmaFormValues, rmaForm, rmaGuide, rmaStatus, warrantyResult } from '../pages/portal.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { rmaServiceFor, shippingInstructions } from '../services.ts';
 
 const stylesheet = readFileSync(new URL('../pages/style.css', import.meta.url), 'utf8');
 
@@ -34,8 +34,7 @@ const formValues = z.object({
  * and mailing address, RMA status, and the model ratings table. Plain HTML forms, no scripts.
  */
 export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const warranty = new WarrantyService(deps.clickhouse.client, deps.catalog, app.warrantyIndex);
-  const rma = rmaServiceFor(deps);
+  const { warranty, rma } = app;
   const models = catalogModels(deps.catalog);
   const page = { config: publicRoute, schema: { hide: true } };
 

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
+import { shippingInstructions, shippingInstructionsSchema } from '../../rma/instructions.ts';
 import { reasonInfo, rmaProgress, rmaRequest } from '../../rma/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { rmaServiceFor, shippingInstructions, shippingInstructionsSchema } from '../services.ts';
 
 const rmaDecision = z
   .object({
@@ -38,7 +38,7 @@ const rmaStatus = rmaProgress
  * after the POST (see RmaStore for how).
  */
 export const rmaRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const rma = rmaServiceFor(deps);
+  const { rma } = app;
   const tags = ['public'];
 
   app.post(

@@ -2,11 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
 import { rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
-import { RmaStore } from '../../rma/store.ts';
 import { apiKeySecurity, requireRole } from '../auth.ts';
-import { type ApiDependencies, apiTopics } from '../dependencies.ts';
+import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
-import { rmaServiceFor } from '../services.ts';
 
 const queueItem = rmaStanding.extend({ events: z.number() });
 
@@ -34,9 +32,8 @@ const openStates = rmaEventTypes.filter((s) => s !== 'closed');
  * with findings, repaired / replaced, rejected, closed), each checked against the state machine and emitted on
  * wearwatch.rma.v1.
  */
-export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const rma = rmaServiceFor(deps);
-  const store = new RmaStore(deps.clickhouse.client, deps.producer, apiTopics(deps).rma, deps.logger);
+export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app) => {
+  const { rma, rmaStore: store } = app;
   const access = { preHandler: requireRole('support', 'admin') };
   const tags = ['support'];
   const params = z.object({ number: rmaNumber });

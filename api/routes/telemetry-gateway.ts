@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { describeIssues } from '../../core/contracts/rows.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
-import { fleetQueriesFor } from '../../fleet/queries.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
 import { type ApiDependencies, apiTopics } from '../dependencies.ts';
@@ -35,7 +34,7 @@ function check(item: unknown): Checked {
  * Valid items are produced to wearwatch.telemetry.v1 keyed by serial; the answer (202) counts and explains each item.
  */
 export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const fleets = fleetQueriesFor(deps.clickhouse.client, deps.config);
+  const { fleets } = app;
   app.post(
     '/v1/telemetry',
     {

@@ -2,14 +2,14 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { serial } from '../../core/contracts/common.ts';
 import { notFound } from '../../core/errors.ts';
-import { publicWarranty, toPublicWarranty, WarrantyService } from '../../warranty/service.ts';
+import { publicWarranty, toPublicWarranty } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
 import { publicRoute } from '../rate-limit.ts';
 
 /** GET /v1/warranty/{serial}: the public warranty lookup (policy clause VI, Warranty Inquiry Portal). */
-export const warrantyRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const warranty = new WarrantyService(deps.clickhouse.client, deps.catalog, app.warrantyIndex);
+export const warrantyRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app) => {
+  const { warranty } = app;
   app.get(
     '/v1/warranty/:serial',
     {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ClickHouseClient } from '../clickhouse.ts';
 import { WearwatchError } from '../errors.ts';
+import { insertRows } from '../query.ts';
 import { decodeManufactureDate, type SerialDecode, type SerialFormat, type SerialGroups, serialGroups } from './serial.ts';
 
 export const defaultCatalogPath = join(dirname(fileURLToPath(import.meta.url)), 'catalog.json');
@@ -140,14 +141,14 @@ export function modelRecord(catalog: Catalog, m: CatalogModel) {
 /** Writes every model into catalog_models; the newest load of a model wins (ReplacingMergeTree on loaded_at). */
 export async function writeCatalog(client: ClickHouseClient, catalog: Catalog): Promise<number> {
   const loadedAt = Date.now();
-  await client.insert({
-    table: 'catalog_models',
-    format: 'JSONEachRow',
-    values: catalog.models.map((m) => ({
+  await insertRows(
+    client,
+    'catalog_models',
+    catalog.models.map((m) => ({
       ...modelRecord(catalog, m),
       serial_format: catalog.formats.get(m.product_line)!.name,
       loaded_at: loadedAt,
     })),
-  });
+  );
   return catalog.models.length;
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '../../core/clickhouse.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { insertRows, queryRows } from '../../core/query.ts';
 import { clusterStatements, newClusterSchema } from './cluster-ddl.ts';
 
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -91,11 +92,10 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions 
   const progress = options.progress ?? (() => {});
   const [table] = renderMigrations([{ version: 0, name: 'schema_migrations', checksum: '', statements: [migrationsTable] }], options.cluster);
   await client.command({ query: table!.statements[0]! });
-  const rows = await (await client.query({ query: 'SELECT version, name, checksum FROM schema_migrations ORDER BY version', format: 'JSONEachRow' })).json<{
-    version: number;
-    name: string;
-    checksum: string;
-  }>();
+  const rows = await queryRows<{ version: number; name: string; checksum: string }>(
+    client,
+    'SELECT version, name, checksum FROM schema_migrations ORDER BY version',
+  );
   const recorded = new Map(rows.map((r) => [Number(r.version), r]));
 
   const applied: Migration[] = [];
@@ -124,12 +124,12 @@ export async function migrate(client: ClickHouseClient, options: MigrateOptions 
         );
       }
     }
-    await client.insert({
-      table: 'schema_migrations',
-      values: [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: Date.now() }],
-      format: 'JSONEachRow',
-      clickhouse_settings: { date_time_input_format: 'best_effort' },
-    });
+    await insertRows(
+      client,
+      'schema_migrations',
+      [{ version: migration.version, name: migration.name, checksum: migration.checksum, applied_at: Date.now() }],
+      { date_time_input_format: 'best_effort' },
+    );
     applied.push(migration);
   }
   return { applied, alreadyApplied: recorded.size };

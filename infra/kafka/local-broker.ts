@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { WearwatchError } from '../../core/errors.ts';
+import { sleep } from '../../core/sleep.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomPath = join(here, 'pom.xml');
@@ -172,7 +173,7 @@ export class LocalKafkaBroker {
         );
       }
       if (attempt % 10 === 0) progress(`waiting for Kafka broker to answer (${Math.round((timeoutMs - (deadline - Date.now())) / 1000)} s)`);
-      await new Promise((r) => setTimeout(r, 500));
+      await sleep(500);
     }
   }
 }

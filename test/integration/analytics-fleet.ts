@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import { loadCatalog, writeCatalog } from '../../core/catalog/load.ts';
 import type { ClickHouse } from '../../core/clickhouse.ts';
+import { insertRows } from '../../core/query.ts';
 import { Rng } from '../../core/random.ts';
 
 /**
@@ -95,10 +96,10 @@ export async function writeFleet(ch: ClickHouse, options: { twice?: boolean } = 
   rma.push(rmaRow(damaged, 'RMA-DMG001', 'inspected', day0 + 25, { findings: ['physical_damage'] }));
   rma.push(rmaRow(damaged, 'RMA-DMG001', 'rejected', day0 + 26, { reasons: ['physical_damage'] }));
 
-  await ch.client.insert({ table: 'drives', values: drives, format: 'JSONEachRow' });
+  await insertRows(ch.client, 'drives', drives);
   for (let copy = 0; copy < (options.twice ? 2 : 1); copy++) {
-    await ch.client.insert({ table: 'telemetry', values: telemetry, format: 'JSONEachRow' });
-    await ch.client.insert({ table: 'rma_events', values: rma, format: 'JSONEachRow' });
+    await insertRows(ch.client, 'telemetry', telemetry);
+    await insertRows(ch.client, 'rma_events', rma);
   }
 }
 
@@ -161,8 +162,8 @@ export async function writeClaimHistory(ch: ClickHouse, options: { units: number
     // Every unit still reports on the last day, so the last month is complete.
     telemetry.push({ serial, fleet_id: 'backtest', collected_at: `${isoFromDay(end - 1)} 06:00:00`, model: 'WW-SA3-512', firmware: 'SA1', source: 'test' });
   }
-  await ch.client.insert({ table: 'drives', values: drives, format: 'JSONEachRow' });
-  await ch.client.insert({ table: 'telemetry', values: telemetry, format: 'JSONEachRow' });
-  await ch.client.insert({ table: 'rma_events', values: rma, format: 'JSONEachRow' });
+  await insertRows(ch.client, 'drives', drives);
+  await insertRows(ch.client, 'telemetry', telemetry);
+  await insertRows(ch.client, 'rma_events', rma);
   return { claims: rma.length };
 }

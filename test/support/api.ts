@@ -5,6 +5,7 @@ import { loadConfig } from '../../core/config.ts';
 import { HealthRegistry } from '../../core/health.ts';
 import type { Kafka } from '../../core/kafka.ts';
 import { createLogger } from '../../core/logger.ts';
+import { insertRows } from '../../core/query.ts';
 import { KeyStore, type NewKeyRequest } from '../../keys/api-keys.ts';
 import { openTestClickHouse } from './clickhouse.ts';
 import { testKafka, uniqueTopic } from './kafka.ts';
@@ -72,10 +73,10 @@ export interface SeedDrive {
 
 /** Enrols drives directly in ClickHouse, as ingest would write them. */
 export async function seedDrives(clickhouse: ClickHouse, drives: SeedDrive[]): Promise<void> {
-  await clickhouse.client.insert({
-    table: 'drives',
-    format: 'JSONEachRow',
-    values: drives.map((d) => ({
+  await insertRows(
+    clickhouse.client,
+    'drives',
+    drives.map((d) => ({
       purchase_date: null,
       proof_of_purchase: null,
       price_paid: 100,
@@ -83,7 +84,7 @@ export async function seedDrives(clickhouse: ClickHouse, drives: SeedDrive[]): P
       enrolled_at: '2025-01-01T00:00:00.000Z',
       ...d,
     })),
-  });
+  );
 }
 
 /** Writes telemetry samples directly, as ingest would. */
@@ -99,9 +100,9 @@ export async function seedTelemetry(
     temperature_c?: number;
   }[],
 ): Promise<void> {
-  await clickhouse.client.insert({
-    table: 'telemetry',
-    format: 'JSONEachRow',
-    values: samples.map((s) => ({ firmware: '1.0', source: 'simulator', ...s })),
-  });
+  await insertRows(
+    clickhouse.client,
+    'telemetry',
+    samples.map((s) => ({ firmware: '1.0', source: 'simulator', ...s })),
+  );
 }
