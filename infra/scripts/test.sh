@@ -7,6 +7,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 bash infra/scripts/ensure-system-deps.sh
 bash infra/scripts/ensure-deps.sh
+# The project's Node.js first, also when this script is run directly rather than through `npm test`.
+export PATH="$root/node_modules/.bin:$PATH"
+echo "wearwatch: on Node.js $(node --version)" >&2
 echo "wearwatch: checking format and lint (biome)…" >&2
 npm run --silent lint
 echo "wearwatch: checking import boundaries between layers (dependency-cruiser)…" >&2
