@@ -6,8 +6,6 @@ export const topics = {
   alerts: 'wearwatch.alerts.v1',
 } as const;
 
-export type TopicName = (typeof topics)[keyof typeof topics];
-
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Every topic wearwatch creates: the contracts and, for the consumed ones, their dead-letter topics. */

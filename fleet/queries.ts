@@ -5,7 +5,7 @@ import { type Thresholds, thresholdsFrom } from '../warranty/thresholds.ts';
 
 /** Wear level of a drive against the configured near-limit thresholds (percent of TBW or P/E used). */
 export const wearLevels = ['ok', 'warn', 'critical', 'unknown'] as const;
-export type WearLevel = (typeof wearLevels)[number];
+type WearLevel = (typeof wearLevels)[number];
 
 export interface DriveFilter {
   model?: string;

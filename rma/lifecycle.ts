@@ -19,7 +19,7 @@ export const nextSteps: Record<RmaEventType, readonly RmaEventType[]> = {
 };
 
 /** Steps the support desk records through the API; `requested`/`authorised` only come from the pre-screening. */
-export const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
 export type SupportStep = (typeof supportSteps)[number];
 
 export type InspectionDecision =

@@ -80,7 +80,7 @@ export const telemetryColumns = `
   if(${inWindow('temp_max_w', temperature.fields.period)}, toInt16(toInt32(${bits('temp_max_w', temperature.fields.value)}) - ${temperatureOffset}), NULL) AS temp_max`;
 
 /** Whether a unit_facts row holds a sample (a unit enrolled without telemetry has the default 0). */
-export const hasTelemetry = 'latest != 0';
+const hasTelemetry = 'latest != 0';
 
 /** Whether a unit_facts row holds an enrolment (the drive tuple's default has time 0). */
 export const isEnrolled = 'toUnixTimestamp64Milli(drive.1) > 0';
