@@ -1,4 +1,4 @@
-/** Topic names of DESIGN.md's Kafka contracts. Every topic is keyed by drive serial so one drive's events stay ordered. */
+/** Topic names of the Kafka contracts (README: Kafka contracts). Every topic is keyed by drive serial so one drive's events stay ordered. */
 export const topics = {
   telemetry: 'wearwatch.telemetry.v1',
   enrollment: 'wearwatch.enrollment.v1',
