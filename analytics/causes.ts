@@ -3,9 +3,9 @@ import type { AnalyticsFilters } from './filters.ts';
 import { afrPercent, standardizedRatio } from './stats.ts';
 import { type ExposureCell, exposureByFactor, type Factor } from './trends.ts';
 
-export type Verdict = 'higher' | 'lower' | 'no_evidence';
+type Verdict = 'higher' | 'lower' | 'no_evidence';
 
-export interface CauseRow {
+interface CauseRow {
   level: string;
   drive_days: number;
   failures: number;

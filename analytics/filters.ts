@@ -5,7 +5,7 @@ import { fleetId, isoDate } from '../core/contracts/common.ts';
  * The filters every analytics view takes, shared by the API, the pages and the CLI so a chart and its endpoint can
  * never disagree about what "model X last quarter" means. `from` is inclusive, `to` exclusive.
  */
-export const analyticsFilterFields = {
+const analyticsFilterFields = {
   from: isoDate.optional().describe('first day included (YYYY-MM-DD); default: all history'),
   to: isoDate.optional().describe('first day excluded (YYYY-MM-DD); default: tomorrow'),
   model: z.string().trim().min(1).max(64).optional().describe('only this catalog model'),
@@ -24,7 +24,7 @@ export function withFilters<T extends z.ZodRawShape>(extra: T) {
   );
 }
 
-export const analyticsFilters = withFilters({});
+const analyticsFilters = withFilters({});
 export type AnalyticsFilters = z.output<typeof analyticsFilters>;
 
 /** Query parameters for the shared filters: empty text means "no filter", so one SQL text serves every combination. */

@@ -4,7 +4,7 @@ import { type AnalyticsFilters, filterConditions, filterParams } from './filters
 import { afrPercent } from './stats.ts';
 
 /** Factors failures are broken down by, and the analytics_exposure column holding each. */
-export const factorColumns = {
+const factorColumns = {
   model: 'model',
   firmware: 'firmware',
   batch: 'batch',
@@ -90,7 +90,7 @@ export async function claimTrend(ch: ClickHouse, by: 'outcome' | 'reason', filte
   return rows.map((r) => ({ ...r, claims: Number(r.claims) }));
 }
 
-export const wearBuckets = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'] as const;
+const wearBuckets = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'] as const;
 
 export interface WearBucket {
   model: string;

@@ -8,7 +8,7 @@ import { type ErrorCode, type FieldProblem, WearwatchError } from '../core/error
  * the failing `fields` (`body.serial`, `query.limit`, …) with the reason for each. Clients switch on `code`, never on
  * the message text.
  */
-export const fieldProblem: z.ZodType<FieldProblem> = z.object({
+const fieldProblem: z.ZodType<FieldProblem> = z.object({
   field: z.string().describe('where the problem is: body.x, query.x, params.x or headers.x, dotted into nested values'),
   message: z.string(),
 });
@@ -50,7 +50,7 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], context: stri
   }));
 }
 
-export function toErrorBody(code: string, message: string, fields?: FieldProblem[]): ErrorBody {
+function toErrorBody(code: string, message: string, fields?: FieldProblem[]): ErrorBody {
   return { error: { code, message, ...(fields?.length ? { fields } : {}) } };
 }
 

@@ -21,7 +21,7 @@ export async function runCommand(body: (ctx: CommandContext) => Promise<void>): 
   }
 }
 
-export function reportFailure(error: unknown): number {
+function reportFailure(error: unknown): number {
   if (error instanceof ConfigError) {
     process.stderr.write(`wearwatch: ${error.message}\n`);
     return 2;

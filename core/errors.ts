@@ -14,7 +14,7 @@ interface ErrorSpec {
 
 const spec = <T extends Record<string, ErrorSpec>>(table: T): { [K in keyof T]: ErrorSpec } => table;
 
-export const errorRegistry = spec({
+const errorRegistry = spec({
   // Request problems (HTTP).
   WW_VALIDATION: { status: 400, meaning: 'a field of the request is missing or invalid; `fields` names each one' },
   WW_BAD_REQUEST: { status: 400, meaning: 'the request could not be parsed' },

@@ -1,4 +1,4 @@
-export type ComponentState = 'ok' | 'starting' | 'degraded' | 'down';
+type ComponentState = 'ok' | 'starting' | 'degraded' | 'down';
 
 export interface ComponentHealth {
   status: ComponentState;

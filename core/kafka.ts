@@ -41,7 +41,7 @@ export function createKafka(config: Pick<Config, 'KAFKA_CLIENT_ID'>, brokers: st
   });
 }
 
-/** Creates the DESIGN.md topics that do not exist yet; returns the names it created. */
+/** Creates the contract topics (core/topics.ts) that do not exist yet; returns the names it created. */
 export async function ensureTopics(kafka: Kafka, partitions: number, names: string[] = allTopics): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();

@@ -1,12 +1,10 @@
-/** Topic names of DESIGN.md's Kafka contracts. Every topic is keyed by drive serial so one drive's events stay ordered. */
+/** Topic names of the Kafka contracts (README: Kafka contracts). Every topic is keyed by drive serial so one drive's events stay ordered. */
 export const topics = {
   telemetry: 'wearwatch.telemetry.v1',
   enrollment: 'wearwatch.enrollment.v1',
   rma: 'wearwatch.rma.v1',
   alerts: 'wearwatch.alerts.v1',
 } as const;
-
-export type TopicName = (typeof topics)[keyof typeof topics];
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;
 

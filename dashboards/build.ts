@@ -4,7 +4,7 @@ import { clickhouseDatasourceType, type Dashboard, dashboard, type Panel, type V
 export const datasourceUid = 'wearwatch-clickhouse';
 const datasource = { type: clickhouseDatasourceType, uid: datasourceUid } as const;
 
-export interface PanelSpec {
+interface PanelSpec {
   title: string;
   description: string;
   type: Panel['type'];

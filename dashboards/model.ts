@@ -6,10 +6,10 @@ import { z } from 'zod';
  */
 export const clickhouseDatasourceType = 'grafana-clickhouse-datasource';
 
-export const datasourceRef = z.object({ type: z.literal(clickhouseDatasourceType), uid: z.string().min(1) }).strict();
+const datasourceRef = z.object({ type: z.literal(clickhouseDatasourceType), uid: z.string().min(1) }).strict();
 
 /** Plugin query formats: 0 time series, 1 table (grafana-clickhouse-datasource `Format`). */
-export const clickhouseTarget = z
+const clickhouseTarget = z
   .object({
     refId: z.string().regex(/^[A-Z]$/),
     datasource: datasourceRef,
@@ -21,14 +21,14 @@ export const clickhouseTarget = z
   .strict()
   .refine((t) => (t.queryType === 'timeseries') === (t.format === 0), { path: ['format'], message: 'format 0 goes with queryType timeseries, 1 with table' });
 
-export const gridPos = z
+const gridPos = z
   .object({ x: z.number().int().min(0).max(23), y: z.number().int().min(0), w: z.number().int().min(1).max(24), h: z.number().int().min(1) })
   .strict()
   .refine((g) => g.x + g.w <= 24, { message: 'panel runs past the 24-column grid' });
 
-export const panelTypes = ['timeseries', 'barchart', 'table', 'stat', 'text'] as const;
+const panelTypes = ['timeseries', 'barchart', 'table', 'stat', 'text'] as const;
 
-export const panel = z
+const panel = z
   .object({
     id: z.number().int().positive(),
     type: z.enum(panelTypes),
@@ -42,7 +42,7 @@ export const panel = z
   })
   .strict();
 
-export const variable = z
+const variable = z
   .object({
     name: z.string().regex(/^[a-z_]+$/),
     label: z.string(),

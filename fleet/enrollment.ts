@@ -1,7 +1,7 @@
 import { type Enrollment, enrollment } from '../core/contracts/enrollment.ts';
 import { describeIssues } from '../core/contracts/rows.ts';
 
-export const csvColumns = ['serial', 'model', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency'] as const;
+const csvColumns = ['serial', 'model', 'purchase_date', 'proof_of_purchase', 'price_paid', 'currency'] as const;
 
 /**
  * Splits CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF) into rows of fields. Returns the reason when

@@ -5,7 +5,7 @@ import { type Thresholds, thresholdsFrom } from '../warranty/thresholds.ts';
 
 /** Wear level of a drive against the configured near-limit thresholds (percent of TBW or P/E used). */
 export const wearLevels = ['ok', 'warn', 'critical', 'unknown'] as const;
-export type WearLevel = (typeof wearLevels)[number];
+type WearLevel = (typeof wearLevels)[number];
 
 export interface DriveFilter {
   model?: string;
@@ -39,8 +39,8 @@ export interface DriveRow {
 
 /**
  * One drive per row: its enrolment, latest telemetry, catalog ratings and its warranty status from the latest bulk
- * evaluation (processors/warranty writes `warranty_status` per snapshot date). Wear is host bytes written against TBW for an
- * SSD and average P/E cycles against the P/E rating for a TF card (DESIGN.md). Reads use FINAL so redelivered rows
+ * evaluation (warranty/bulk-sql.ts writes `warranty_status` per snapshot date). Wear is host bytes written against TBW for an
+ * SSD and average P/E cycles against the P/E rating for a TF card. Reads use FINAL so redelivered rows
  * never count twice.
  */
 const fleetDrives = `

@@ -13,7 +13,7 @@ export const requiredInformation = [
   'Your confirmation that you have backed up and removed your data',
 ] as const;
 
-export const rmaSteps = [
+const rmaSteps = [
   'Back up every file you need, then remove your data from the unit: we are not liable for data on units sent for service.',
   'Submit the RMA request with the serial number, contact details, proof-of-purchase reference and a description of the fault.',
   'Wait for the RMA number: shipments without an authorised RMA number are refused and returned.',
@@ -22,7 +22,7 @@ export const rmaSteps = [
   'We inspect the unit and repair or replace it, or explain why the claim is declined; you can follow each step with the RMA number.',
 ] as const;
 
-export const packagingRules = [
+const packagingRules = [
   'Put the unit in an anti-static bag.',
   'Use a rigid box with at least 3 cm of padding on every side; an envelope is not enough for SSDs.',
   'Send only the unit: no cables, adapters, enclosures or heat sinks (they are not returned).',

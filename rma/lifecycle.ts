@@ -19,7 +19,7 @@ export const nextSteps: Record<RmaEventType, readonly RmaEventType[]> = {
 };
 
 /** Steps the support desk records through the API; `requested`/`authorised` only come from the pre-screening. */
-export const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
 export type SupportStep = (typeof supportSteps)[number];
 
 export type InspectionDecision =
@@ -32,7 +32,7 @@ export type InspectionDecision =
  * flag only); a confirmed defect allows repair or replacement; otherwise there is nothing to service.
  */
 export function decideInspection(findings: readonly InspectionFinding[]): InspectionDecision {
-  // Reason codes are the rule codes of processors/warranty/rules.ts, which names each exclusion by its finding.
+  // Reason codes are the rule codes of warranty/rules.ts, which names each exclusion by its finding.
   const reasons = exclusionFindings.filter((f) => findings.includes(f));
   if (reasons.length > 0) return { decision: 'void', reasons, allowed: ['rejected'] };
   if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced'] };

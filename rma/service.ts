@@ -45,7 +45,7 @@ const workflowReasons: Record<string, string> = {
   rma_already_open: 'this unit already has an open RMA; follow that one instead of opening another',
 };
 
-export function explainReason(code: string): ReasonInfo {
+function explainReason(code: string): ReasonInfo {
   const rule = (rules as Record<string, { clause: string; rule: string }>)[code];
   if (rule) return { code, rule: rule.rule, clause: rule.clause };
   return { code, rule: workflowReasons[code] ?? code.replaceAll('_', ' '), clause: null };

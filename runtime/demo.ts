@@ -1,34 +1,17 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dayFromIso, dayOfInstant, isoFromDay } from '../core/calendar.ts';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
 import { backfill } from '../simulator/backfill.ts';
+import { type DemoMarker, demoFleet, readMarker } from '../simulator/demo-fleet.ts';
 import { FleetSimulation } from '../simulator/engine.ts';
 import { streamLive } from '../simulator/live.ts';
 import { ContractProducer } from '../simulator/producer.ts';
 import { describeTruth, formatCount } from '../simulator/report.ts';
 import type { GroundTruth } from '../simulator/truth.ts';
 import type { Started } from './system.ts';
-
-/**
- * The demo fleet: thousands of units over two years. Telemetry is sampled weekly per unit (plus every excursion,
- * failure, claim and the last day) so the backfill is ~0.2 M events instead of ~1.9 M daily ones and the demo is ready
- * in minutes; the failure, wear and claim history underneath is still simulated day by day.
- */
-export const demoFleet = { seed: 2026, drives: 2500, days: 730, sampleEvery: 7, liveRate: 5 } as const;
-
-interface DemoMarker {
-  seed: number;
-  drives: number;
-  days: number;
-  sample_every: number;
-  /** End of the backfill window, fixed on the first run so later runs regenerate exactly the same events. */
-  end: string;
-  status: 'producing' | 'produced';
-  events?: GroundTruth['events'];
-}
 
 export interface DemoOptions {
   /** Runs once the backfill is in ClickHouse (e.g. a warranty evaluation, so the pages show results at once). */
@@ -115,14 +98,6 @@ export async function runDemo(system: Started, options: DemoOptions = {}): Promi
   // A unit in service and one that was replaced under warranty: good first lookups in the portal.
   const exampleSerials = [simulation.activeUnits()[0]?.spec.serial, truth.replacements[0]?.original].filter((s): s is string => Boolean(s));
   return { exampleSerials };
-}
-
-function readMarker(path: string): DemoMarker | undefined {
-  if (!existsSync(path)) return undefined;
-  const marker = JSON.parse(readFileSync(path, 'utf8')) as DemoMarker;
-  const same =
-    marker.seed === demoFleet.seed && marker.drives === demoFleet.drives && marker.days === demoFleet.days && marker.sample_every === demoFleet.sampleEvery;
-  return same ? marker : undefined;
 }
 
 /** Shows ingest catching up with the backfill, until ClickHouse holds at least as many rows as were produced. */

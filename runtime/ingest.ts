@@ -1,21 +1,17 @@
 import { Partitioners } from 'kafkajs';
-import { decodeEnrollment, decodeRma, decodeTelemetry, driveColumns, rmaColumns, telemetryColumns } from '../core/contracts/rows.ts';
 import type { ComponentHealth } from '../core/health.ts';
 import { IngestMetrics } from '../core/ingest-metrics.ts';
 import { ensureTopics } from '../core/kafka.ts';
-import { dlqTopic, topics } from '../core/topics.ts';
-import { TopicConsumer, type TopicPipeline } from '../ingest/topic-consumer.ts';
+import { dlqTopic } from '../core/topics.ts';
+import { consumersHealth } from '../ingest/health.ts';
+import { type PipelineOptions, pipelines } from '../ingest/pipelines.ts';
+import { TopicConsumer } from '../ingest/topic-consumer.ts';
 import type { Started } from './system.ts';
 
-export { IngestMetrics, type IngestMetricsSnapshot, type TopicCounters } from '../core/ingest-metrics.ts';
+export { IngestMetrics } from '../core/ingest-metrics.ts';
+export type { TopicFamily } from '../ingest/pipelines.ts';
 
-export type TopicFamily = TopicPipeline['family'];
-
-export interface IngestOptions {
-  /** Topic per family; defaults to the DESIGN.md contract topics. */
-  topics?: Partial<Record<TopicFamily, string>>;
-  /** Families to consume; default all three. */
-  families?: TopicFamily[];
+export interface IngestOptions extends PipelineOptions {
   /** Consumer group prefix; default INGEST_GROUP_PREFIX. */
   groupPrefix?: string;
 }
@@ -26,16 +22,6 @@ export interface IngestService {
   health(): ComponentHealth;
   /** Drains in-flight batches (written and committed), then disconnects. Safe to call more than once. */
   stop(): Promise<void>;
-}
-
-export function pipelines(options: IngestOptions = {}): TopicPipeline[] {
-  const topic = (family: TopicFamily) => options.topics?.[family] ?? topics[family];
-  const all: TopicPipeline[] = [
-    { family: 'telemetry', topic: topic('telemetry'), table: 'telemetry', columns: telemetryColumns, decode: decodeTelemetry },
-    { family: 'enrollment', topic: topic('enrollment'), table: 'drives', columns: driveColumns, decode: decodeEnrollment },
-    { family: 'rma', topic: topic('rma'), table: 'rma_events', columns: rmaColumns, decode: decodeRma },
-  ];
-  return options.families ? all.filter((p) => options.families!.includes(p.family)) : all;
 }
 
 /**
@@ -62,12 +48,7 @@ export async function startIngest(system: Started, options: IngestOptions = {}):
   const service: IngestService = {
     metrics,
     consumers,
-    health: () => {
-      const components = Object.fromEntries(consumers.map((c) => [c.pipeline.topic, c.state]));
-      const states = consumers.map((c) => c.state.status);
-      const status = states.includes('degraded') ? 'degraded' : states.every((s) => s === 'ok') ? 'ok' : states.includes('stopped') ? 'down' : 'starting';
-      return { status, consumers: components, metrics: metrics.snapshot().topics };
-    },
+    health: () => consumersHealth(consumers, metrics),
     stop: () =>
       (stopping ??= (async () => {
         await Promise.all(consumers.map((c) => c.stop()));

@@ -4,7 +4,7 @@ import type { DriveSpec } from './fleet.ts';
 
 /** Why a claim ended without service, by the warranty rules' reason codes, plus "nothing wrong with it". */
 export const refusalReasons = ['term_ended', 'tbw_reached', 'pe_reached', 'physical_damage', 'liquid_damage', 'tampered_label', 'no_fault_found'] as const;
-export type RefusalReason = (typeof refusalReasons)[number];
+type RefusalReason = (typeof refusalReasons)[number];
 export type ClaimOutcome = 'replaced' | 'repaired' | RefusalReason;
 
 export interface ClaimStep {

@@ -44,7 +44,7 @@ export interface FleetPlan {
 }
 
 /** Days before the window that the oldest lots were bought, so some units age out of warranty during it. */
-export const PRE_WINDOW_DAYS = 730;
+const PRE_WINDOW_DAYS = 730;
 
 /**
  * The fleets at the start of the simulation: each fleet buys its drives in lots (same model, same purchase day, same

@@ -18,7 +18,7 @@ export interface OutgoingEvent {
 const contracts: Record<Family, z.ZodType> = { telemetry: telemetryMessage, enrollment, rma: rmaEvent };
 
 export interface ProducerOptions {
-  /** Topic per family; defaults to the DESIGN.md contract topics. */
+  /** Topic per family; defaults to the contract topics (core/topics.ts). */
   topics?: Partial<Record<Family, string>>;
   /** Messages per produce request. */
   batchSize?: number;

@@ -1,7 +1,7 @@
 import type { ClaimOutcome } from './claims.ts';
 import type { DriveSpec } from './fleet.ts';
 
-export interface RateRow {
+interface RateRow {
   units: number;
   unit_days: number;
   failures: number;

@@ -2,7 +2,7 @@ import type { AlertEvent, AlertFlag } from '../core/contracts/alert.ts';
 import type { Thresholds } from './thresholds.ts';
 import type { WarrantyEvaluation } from './types.ts';
 
-export type FlagLevel = AlertEvent['level'];
+type FlagLevel = AlertEvent['level'];
 
 export interface RaisedFlag {
   flag: AlertFlag;

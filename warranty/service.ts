@@ -10,7 +10,7 @@ import type { WarrantyIndex } from './unit-index.ts';
 /** Today's calendar date in UTC, the day the rules evaluate at. */
 export const todayUtc = (now = new Date()): string => now.toISOString().slice(0, 10);
 
-/** One serial's warranty, by the rules in processors/warranty; undefined when the serial was never enrolled. */
+/** One serial's warranty, by the rules in warranty/rules.ts; undefined when the serial was never enrolled. */
 export class WarrantyService {
   constructor(
     private readonly client: ClickHouseClient,

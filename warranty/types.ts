@@ -15,7 +15,7 @@ export interface DriveRecord {
 }
 
 /** The earliest sample in the trailing window that carries a counter: where the trailing write rate is measured from. */
-export interface WearPoint {
+interface WearPoint {
   at: string;
   value: number;
 }

@@ -1,40 +1,55 @@
-import { trailingPeriodDays } from './rules.ts';
+import { type BitField, earliestBase, periods, temperatureOffset, unitFactsLayout } from './unit-facts-layout.ts';
 
 /**
  * SQL shared by the single-unit loader, the public lookup index and the bulk evaluation, so all read a unit's facts
- * the same way. Values arrive only as query parameters: {at:Date32} is the evaluation date.
+ * the same way. Every bit position comes from the layout spec (unit-facts-layout.ts). Values arrive only as query
+ * parameters: {at:Date32} is the evaluation date.
  */
 
-const half = trailingPeriodDays / 2;
+type UInt = 'UInt8' | 'UInt16' | 'UInt32' | 'UInt64';
 
-/** Bits [from, from + width of `type`) of a packed unit_facts column (layout in migration 0024), as `type`. */
-export const bits = (column: string, from: number, type: 'UInt8' | 'UInt16' | 'UInt32' | 'UInt64') =>
-  from === 0 ? `to${type}(${column})` : `to${type}(bitShiftRight(${column}, ${from}))`;
+/** The narrowest unsigned type holding a field; a reader may ask for a narrower one where values are known to fit. */
+const typeOf = ({ from, to }: BitField): UInt => {
+  const width = to - from;
+  return width <= 8 ? 'UInt8' : width <= 16 ? 'UInt16' : width <= 32 ? 'UInt32' : 'UInt64';
+};
+
+/** A field of a packed unit_facts column (or of its low bits read into an alias), as `type`. */
+const bits = (column: string, f: BitField, type: UInt = typeOf(f)) =>
+  f.from === 0 ? `to${type}(${column})` : `to${type}(bitShiftRight(${column}, ${f.from}))`;
+
+/** `value` shifted into a field of a packed column of type `columnType`. */
+const into = (columnType: string, f: BitField, value: string) => (f.from === 0 ? value : `bitShiftLeft(to${columnType}(${value}), ${f.from})`);
+
+const { decoded: decodedLayout, latest, wear, temperature, flags } = unitFactsLayout;
 
 /**
- * unit_facts.decoded, packed and read (layout in migration 0024): when the serial was decoded, the fingerprint of the
- * serial format used, and the manufacturing date as days since 1900-01-01 + 1 (0: the serial did not decode).
+ * unit_facts.decoded, packed and read: when the serial was decoded, the fingerprint of the serial format used, and the
+ * manufacturing date as days since 1900-01-01 + 1 (0: the serial did not decode).
  */
 export const decoded = {
   pack: (fingerprint: string, manufactured: string) =>
-    `bitShiftLeft(toUInt128(toUnixTimestamp64Milli(now64(3))), 65) + bitShiftLeft(toUInt128(${fingerprint}), 33)
+    `${into(decodedLayout.type, decodedLayout.fields.at, 'toUnixTimestamp64Milli(now64(3))')} + ${into(decodedLayout.type, decodedLayout.fields.format, fingerprint)}
      + if(${manufactured} IS NULL, 0, toUInt32(toInt32(${manufactured}) - toInt32(toDate32('1900-01-01')) + 1))`,
-  at: bits('decoded', 65, 'UInt64'),
-  format: bits('decoded', 33, 'UInt32'),
-  manufactured: `addDays(toDate32('1900-01-01'), nullIf(${bits('decoded', 0, 'UInt32')}, 0) - 1)`,
+  at: bits('decoded', decodedLayout.fields.at),
+  format: bits('decoded', decodedLayout.fields.format),
+  manufactured: `addDays(toDate32('1900-01-01'), nullIf(${bits('decoded', decodedLayout.fields.manufactured)}, 0) - 1)`,
 };
 
-/** unit_facts.flags, packed and read (layout in migration 0024): the run that set them, then the flag bits. */
+/** unit_facts.flags, packed and read: the run that set them, then the flag bits. */
 export const unitFlags = {
-  pack: (runId: string, mask: string) => `bitShiftLeft(toUInt128(${runId}), 8) + ${mask}`,
-  mask: bits('flags', 0, 'UInt8'),
+  pack: (runId: string, mask: string) => `${into(flags.type, flags.fields.run_id, runId)} + ${mask}`,
+  mask: bits('flags', flags.fields.mask),
 };
-
-/** 2^44 - 1: a time t in ms is stored as this minus t where the earliest time should win. */
-const earliestBase = 2 ** 44 - 1;
 
 /** Whether a per-period figure (0: no reading) holds a reading of the window's period. */
-const inWindow = (figure: string, periodFrom: number) => `${figure} != 0 AND ${bits(figure, periodFrom, 'UInt32')} = l_period`;
+const inWindow = (figure: string, period: BitField) => `${figure} != 0 AND ${bits(figure, period, 'UInt32')} = l_period`;
+
+/** The low 64 bits of `latest`, read once and unpacked further (l_low). */
+const latestLow: BitField = { from: 0, to: 64 };
+const l = latest.fields;
+const P = periods.days;
+const half = periods.offsetDays;
 
 /**
  * A unit's telemetry facts, unpacked from `unit_facts FINAL` (see migration 0024): the newest sample (l_*) and, for the
@@ -43,27 +58,29 @@ const inWindow = (figure: string, periodFrom: number) => `${figure} != 0 AND ${b
  * newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
  */
 export const telemetryColumns = `
-  toInt64(${bits('latest', 128, 'UInt64')}) AS l_at_ms, ${bits('latest', 0, 'UInt64')} AS l_low,
-  if(bitTest(l_low, 18), ${bits('latest', 64, 'UInt64')}, NULL) AS l_hbw,
-  if(bitTest(l_low, 17), ${bits('l_low', 32, 'UInt32')}, NULL) AS l_pe,
-  if(bitTest(l_low, 16), toInt16(toInt32(${bits('l_low', 0, 'UInt16')}) - 32768), NULL) AS l_temp,
+  toInt64(${bits('latest', l.collected_at)}) AS l_at_ms, ${bits('latest', latestLow)} AS l_low,
+  if(bitTest(l_low, ${l.has_host_bytes_written.from}), ${bits('latest', l.host_bytes_written)}, NULL) AS l_hbw,
+  if(bitTest(l_low, ${l.has_avg_pe_cycles.from}), ${bits('l_low', l.avg_pe_cycles)}, NULL) AS l_pe,
+  if(bitTest(l_low, ${l.has_temperature.from}), toInt16(toInt32(${bits('l_low', l.temperature)}) - ${temperatureOffset}), NULL) AS l_temp,
   intDiv(l_at_ms, 86400000) AS l_day,
-  toUInt32(intDiv(l_day, ${trailingPeriodDays})) AS l_period_a,
-  toUInt32(intDiv(l_day + ${half}, ${trailingPeriodDays})) AS l_period_b,
+  toUInt32(intDiv(l_day, ${P})) AS l_period_a,
+  toUInt32(intDiv(l_day + ${half}, ${P})) AS l_period_b,
   -- Series a's current period starts on day period_a * P, series b's on period_b * P - P / 2.
-  l_period_a * ${trailingPeriodDays} <= l_period_b * ${trailingPeriodDays} - ${half} AS window_a,
+  l_period_a * ${P} <= l_period_b * ${P} - ${half} AS window_a,
   if(window_a, l_period_a, l_period_b) AS l_period,
   if(window_a, hbw_a, hbw_b) AS hbw_w, if(window_a, pe_a, pe_b) AS pe_w,
   if(window_a, temp_min_a, temp_min_b) AS temp_min_w, if(window_a, temp_max_a, temp_max_b) AS temp_max_w,
-  ${inWindow('hbw_w', 108)} AS hbw_n, toInt64(${earliestBase} - bitAnd(${bits('hbw_w', 64, 'UInt64')}, ${earliestBase})) AS hbw_first_ms,
-  ${bits('hbw_w', 0, 'UInt64')} AS hbw_first,
-  ${inWindow('pe_w', 108)} AS pe_n, toInt64(${earliestBase} - bitAnd(${bits('pe_w', 64, 'UInt64')}, ${earliestBase})) AS pe_first_ms,
-  ${bits('pe_w', 0, 'UInt32')} AS pe_first,
-  if(${inWindow('temp_min_w', 17)}, toInt16(32767 - toInt32(${bits('temp_min_w', 0, 'UInt16')})), NULL) AS temp_min,
-  if(${inWindow('temp_max_w', 17)}, toInt16(toInt32(${bits('temp_max_w', 0, 'UInt16')}) - 32768), NULL) AS temp_max`;
+  ${inWindow('hbw_w', wear.fields.period)} AS hbw_n,
+  toInt64(${earliestBase} - bitAnd(${bits('hbw_w', wear.fields.earliest, 'UInt64')}, ${earliestBase})) AS hbw_first_ms,
+  ${bits('hbw_w', wear.fields.counter)} AS hbw_first,
+  ${inWindow('pe_w', wear.fields.period)} AS pe_n,
+  toInt64(${earliestBase} - bitAnd(${bits('pe_w', wear.fields.earliest, 'UInt64')}, ${earliestBase})) AS pe_first_ms,
+  ${bits('pe_w', wear.fields.counter, 'UInt32')} AS pe_first,
+  if(${inWindow('temp_min_w', temperature.fields.period)}, toInt16(${temperatureOffset - 1} - toInt32(${bits('temp_min_w', temperature.fields.value)})), NULL) AS temp_min,
+  if(${inWindow('temp_max_w', temperature.fields.period)}, toInt16(toInt32(${bits('temp_max_w', temperature.fields.value)}) - ${temperatureOffset}), NULL) AS temp_max`;
 
 /** Whether a unit_facts row holds a sample (a unit enrolled without telemetry has the default 0). */
-export const hasTelemetry = 'latest != 0';
+const hasTelemetry = 'latest != 0';
 
 /** Whether a unit_facts row holds an enrolment (the drive tuple's default has time 0). */
 export const isEnrolled = 'toUnixTimestamp64Milli(drive.1) > 0';

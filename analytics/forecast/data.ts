@@ -20,7 +20,7 @@ interface UnitRow {
 
 /**
  * The installed base as it was known on asOf: units enrolled before it, their coverage start (purchase date with a
- * proof of purchase, else the manufacturing date the serial encodes, as DESIGN.md reads the policy) and their wear and
+ * proof of purchase, else the manufacturing date the serial encodes, as the README's warranty rules read the policy) and their wear and
  * write rate from telemetry before asOf. Nothing recorded on or after asOf is read, which is what makes a backtest honest.
  */
 export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<ForecastUnit[]> {

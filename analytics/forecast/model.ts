@@ -5,7 +5,7 @@ export const daysPerMonth = 30.4375;
 
 /** Prior weights (unit-months) pulling sparse cells toward broader estimates: an age month of one model toward that
  * model's rate shaped by the fleet's age curve, a rarely sold model toward the fleet. */
-export const shrinkage = { ageMonths: 120, modelMonths: 600 } as const;
+const shrinkage = { ageMonths: 120, modelMonths: 600 } as const;
 
 export interface ForecastUnit {
   serial: string;
@@ -34,7 +34,7 @@ export interface HazardTable {
 const ageMonth = (unit: ForecastUnit, day: Day) => Math.max(0, Math.floor((day - unit.coverageStart) / daysPerMonth));
 
 /** The day wear reaches 100 % (coverage ends by TBW / P/E), or Infinity when it never does at the current write rate. */
-export function wearOutDay(unit: ForecastUnit, asOf: Day): number {
+function wearOutDay(unit: ForecastUnit, asOf: Day): number {
   if (unit.wearPct === null) return Number.POSITIVE_INFINITY;
   if (unit.wearPct >= 100) return asOf - (unit.wearPctPerDay > 0 ? (unit.wearPct - 100) / unit.wearPctPerDay : 0);
   return unit.wearPctPerDay > 0 ? asOf + (100 - unit.wearPct) / unit.wearPctPerDay : Number.POSITIVE_INFINITY;

@@ -51,7 +51,7 @@ export async function forecastClaims(ch: ClickHouse, options: ForecastOptions): 
   return (await forecastFrom(ch, asOf, options.months, options.model)).forecast;
 }
 
-export interface BacktestMonth {
+interface BacktestMonth {
   month: string;
   forecast: number;
   actual: number;

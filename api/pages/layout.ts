@@ -4,7 +4,7 @@ import { html, type SafeHtml } from './html.ts';
 export { html, type SafeHtml } from './html.ts';
 
 /** The site's navigation; pages added later (analytics) append their entry here. */
-export const navigation: { href: string; label: string }[] = [
+const navigation: { href: string; label: string }[] = [
   { href: '/', label: 'Warranty lookup' },
   { href: '/rma', label: 'Submit RMA Request' },
   { href: '/models', label: 'Models and ratings' },

@@ -80,7 +80,7 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
 </section>`;
 }
 
-export function reasonList(reasons: ReasonInfo[]): SafeHtml {
+function reasonList(reasons: ReasonInfo[]): SafeHtml {
   return html`<ul>${reasons.map((r) => html`<li>${r.rule}${r.clause ? html` <span class="hint">(${r.clause})</span>` : ''}</li>`)}</ul>`;
 }
 
@@ -95,7 +95,7 @@ export interface RmaFormValues {
 }
 
 /** Form fields → the request field each one fills, so API validation errors land next to the right input. */
-export const formFieldFor: Record<string, keyof RmaFormValues> = {
+const formFieldFor: Record<string, keyof RmaFormValues> = {
   'body.serial': 'serial',
   'body.contact.name': 'name',
   'body.contact.email': 'email',
@@ -156,7 +156,7 @@ export function rmaGuide(shipping: ShippingInstructions): SafeHtml {
 ${shippingDetails(shipping)}`;
 }
 
-export function shippingDetails(shipping: ShippingInstructions): SafeHtml {
+function shippingDetails(shipping: ShippingInstructions): SafeHtml {
   return html`<section aria-labelledby="packaging-heading">
   <h2 id="packaging-heading">Packaging</h2>
   <ul>${shipping.packaging.map((s) => html`<li>${s}</li>`)}</ul>

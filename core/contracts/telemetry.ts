@@ -29,7 +29,7 @@ export const telemetrySample = z.object({
 export type TelemetrySample = z.output<typeof telemetrySample>;
 
 /** A raw `smartctl --json -a` document with the fleet and collection time around it; ingest normalises it. */
-export const smartctlTelemetry = z.object({
+const smartctlTelemetry = z.object({
   schema: z.literal('wearwatch.telemetry.smartctl.v1'),
   fleet_id: fleetId,
   collected_at: instant,

@@ -16,7 +16,7 @@ export interface Migration {
   statements: string[];
 }
 
-export const migrationLabel = (m: Pick<Migration, 'version' | 'name'>): string => `${String(m.version).padStart(4, '0')}_${m.name}`;
+const migrationLabel = (m: Pick<Migration, 'version' | 'name'>): string => `${String(m.version).padStart(4, '0')}_${m.name}`;
 
 export interface MigrationResult {
   applied: Migration[];

@@ -182,7 +182,7 @@ export class LocalKafkaBroker {
  * Copies the broker's jars from Maven into the cache once; the folder name carries a hash of the pom so a version
  * bump fetches afresh. Returns the java classpath.
  */
-export function ensureJars(cacheDir: string, progress: (line: string) => void = () => {}): string {
+function ensureJars(cacheDir: string, progress: (line: string) => void = () => {}): string {
   const pom = readFileSync(pomPath);
   const dir = join(cacheDir, `kafka-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
   const libs = join(dir, 'libs');

@@ -23,7 +23,7 @@ type NumericField =
  * so this is the common reading; when several rows feed one field, the earlier row wins for that drive.
  * `read` turns the column's number into the field's unit.
  */
-export const backblazeColumns: readonly { column: string; field: NumericField; read: (value: number) => number; meaning: string }[] = [
+const backblazeColumns: readonly { column: string; field: NumericField; read: (value: number) => number; meaning: string }[] = [
   { column: 'smart_9_raw', field: 'power_on_hours', read: (v) => v, meaning: 'power-on hours' },
   { column: 'smart_12_raw', field: 'power_cycles', read: (v) => v, meaning: 'power cycle count' },
   // The raw value packs min/max into the upper bytes on many drives; the current temperature is the low byte.

@@ -30,7 +30,7 @@ export const day0 = dayFromIso(fleetPlan.start);
 
 export const serialOf = (firmware: string, i: number) => `NV24${firmware === 'FW-BAD' ? '47' : '48'}${String(i).padStart(6, '0')}`;
 
-export function rmaRow(serial: string, rma: string, type: string, day: number, extra: Record<string, unknown> = {}) {
+function rmaRow(serial: string, rma: string, type: string, day: number, extra: Record<string, unknown> = {}) {
   return {
     event_id: randomUUID(),
     rma_number: rma,
@@ -122,7 +122,7 @@ export function plannedDriveDays(firmware: string): { driveDays: number; failure
  * backtests: `units` drives enrolled at purchase, one telemetry sample each month of service and one on the last day, claims
  * drawn month by month from the hazard with a fixed seed.
  */
-export const claimHazard = (ageMonth: number) => (ageMonth < 3 ? 0.012 : 0.004);
+const claimHazard = (ageMonth: number) => (ageMonth < 3 ? 0.012 : 0.004);
 
 export async function writeClaimHistory(ch: ClickHouse, options: { units: number; seed: number; start: string; end: string }) {
   await writeCatalog(ch.client, loadCatalog());

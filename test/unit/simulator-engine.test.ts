@@ -4,8 +4,8 @@ import { dayFromIso } from '../../core/calendar.ts';
 import { decodeSerial, loadCatalog } from '../../core/catalog/load.ts';
 import { enrollment, type RmaEvent, rmaEvent, type TelemetrySample, telemetrySample } from '../../core/contracts/index.ts';
 import { checkTransition, type RecordedEvent } from '../../rma/lifecycle.ts';
-import { demoFleet } from '../../runtime/demo.ts';
 import { refusalReasons } from '../../simulator/claims.ts';
+import { demoFleet } from '../../simulator/demo-fleet.ts';
 import { FleetSimulation, type SimEvent } from '../../simulator/engine.ts';
 
 const catalog = loadCatalog();
