@@ -1,7 +1,8 @@
 import { sleep } from '../core/sleep.ts';
 import { SECONDS_PER_DAY } from './calendar.ts';
-import { advance, type DriveState, type FleetSimulation, telemetryEvent } from './engine.ts';
+import type { FleetSimulation } from './engine.ts';
 import type { ContractProducer } from './producer.ts';
+import { advance, type DriveState, telemetryEvent } from './unit.ts';
 
 export interface LiveOptions {
   /** Telemetry samples per second. */

@@ -6,7 +6,8 @@ import { enrollment, type RmaEvent, rmaEvent, type TelemetrySample, telemetrySam
 import { checkTransition, type RecordedEvent } from '../../rma/lifecycle.ts';
 import { refusalReasons } from '../../simulator/claims.ts';
 import { demoFleet } from '../../simulator/demo-fleet.ts';
-import { FleetSimulation, type SimEvent } from '../../simulator/engine.ts';
+import { FleetSimulation } from '../../simulator/engine.ts';
+import type { SimEvent } from '../../simulator/unit.ts';
 
 const catalog = loadCatalog();
 const end = dayFromIso('2026-06-01');
