@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { notFound, WearwatchError } from '../core/errors.ts';
 import type { KeyStore, Principal, Role } from '../keys/api-keys.ts';
+import type { AuthFailureLimiter } from './auth-failures.ts';
 
 export type { Principal, Role };
 
@@ -26,6 +27,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Decorated on the root instance by buildServer, so every route plugin's requireRole finds it. */
     keyStore: KeyStore;
+    /** Failed key checks per client; decorated by buildServer. */
+    authFailures: AuthFailureLimiter;
   }
 }
 
@@ -38,8 +41,15 @@ export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
   return async function (this: FastifyInstance, request) {
     const key = presentedKey(request);
     if (!key) throw new WearwatchError('WW_UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
+    const wait = this.authFailures.retryAfter(request.ip);
+    if (wait > 0) {
+      throw new WearwatchError('WW_RATE_LIMITED', `too many requests with an invalid API key from this client; retry in ${wait} s`);
+    }
     const principal = await this.keyStore.verify(key);
-    if (!principal) throw new WearwatchError('WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
+    if (!principal) {
+      this.authFailures.record(request.ip);
+      throw new WearwatchError('WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
+    }
     if (!allowed.includes(principal.role)) {
       throw new WearwatchError('WW_FORBIDDEN', `a ${principal.role} key cannot use this endpoint; it needs one of: ${allowed.join(', ')}`);
     }

@@ -6,8 +6,9 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import { WearwatchError } from '../core/errors.ts';
 import { KeyStore } from '../keys/api-keys.ts';
 import { WarrantyIndex } from '../warranty/unit-index.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
 import type { ApiDependencies } from './dependencies.ts';
-import { frameworkErrors, registerErrorHandling } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { RequestMetrics } from './request-metrics.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
@@ -20,6 +21,7 @@ import { pageRoutes } from './routes/pages.ts';
 import { rmaRoutes } from './routes/rma.ts';
 import { supportRoutes } from './routes/support.ts';
 import { telemetryGatewayRoutes } from './routes/telemetry-gateway.ts';
+import { telemetryQuarantineRoutes } from './routes/telemetry-quarantine.ts';
 import { warrantyRoutes } from './routes/warranty.ts';
 
 export type { ApiDependencies } from './dependencies.ts';
@@ -42,11 +44,13 @@ export async function buildServer(deps: ApiDependencies) {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.API_TRUST_PROXY,
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   app.decorate('keyStore', new KeyStore(deps.clickhouse.client));
+  app.decorate('authFailures', new AuthFailureLimiter(deps.config.API_RATE_LIMIT));
   app.decorate('requestMetrics', new RequestMetrics());
   app.decorate('warrantyIndex', new WarrantyIndex(deps.clickhouse.client, deps.logger));
   let indexFeed: ReturnType<WarrantyIndex['keepFresh']> | undefined;
@@ -95,6 +99,7 @@ export async function buildServer(deps: ApiDependencies) {
   await app.register(supportRoutes, deps);
   await app.register(fleetRoutes, deps);
   await app.register(telemetryGatewayRoutes, deps);
+  await app.register(telemetryQuarantineRoutes, deps);
   await app.register(adminKeyRoutes, deps);
   await app.register(pageRoutes, deps);
   await app.register(analyticsRoutes, deps);

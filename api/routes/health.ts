@@ -2,13 +2,14 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ApiDependencies } from '../dependencies.ts';
 
 /**
- * GET /healthz: every component with its state; 503 when any is not ok so load balancers and scripts can rely on it.
+ * GET /healthz: every component with its state (a report at most HEALTH_CACHE_MS old); 503 when any is not ok so load
+ * balancers and scripts can rely on it.
  * GET /readyz: 200 once the API can serve its data (ClickHouse answers), 503 before; cheaper than /healthz and what
  * a load balancer should route on.
  */
-export const healthRoutes: FastifyPluginAsync<ApiDependencies> = async (app, { health, clickhouse }) => {
+export const healthRoutes: FastifyPluginAsync<ApiDependencies> = async (app, { health, clickhouse, config }) => {
   app.get('/healthz', { schema: { hide: true } }, async (_request, reply) => {
-    const report = await health.report();
+    const report = await health.recentReport(config.HEALTH_CACHE_MS);
     return reply.code(report.status === 'ok' ? 200 : 503).send(report);
   });
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
