@@ -1,4 +1,15 @@
+import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { classifyWriteError } from './write-errors.ts';
+
+/**
+ * Rows go as positional arrays (JSONCompactEachRow): ClickHouse parses them several times faster than keyed objects
+ * (JSONEachRow), and the insert is where ingest spends most of its time. A column a row leaves out is written as NULL.
+ */
+export async function insertCompact(client: ClickHouseClient, table: string, columns: readonly string[], rows: object[]): Promise<void> {
+  if (rows.length === 0) return;
+  const values = rows.map((row) => columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
+  await client.insert({ table, values, columns: columns as [string, ...string[]], format: 'JSONCompactEachRow' });
+}
 
 /** A row to write and whatever identifies it to the caller (its Kafka message), so an unwritable row can be dead-lettered. */
 export interface Item<Row, Ref> {

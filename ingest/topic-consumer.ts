@@ -4,7 +4,7 @@ import type { Config } from '../core/config.ts';
 import type { Decoded } from '../core/contracts/rows.ts';
 import type { IngestMetrics } from '../core/ingest-metrics.ts';
 import type { Logger } from '../core/logger.ts';
-import { type Item, writeBatch } from './batch-writer.ts';
+import { type Item, insertCompact, writeBatch } from './batch-writer.ts';
 import { deadLetter, dlqTopic, type Rejection } from './dead-letter.ts';
 import { retryWithBackoff } from './retry.ts';
 
@@ -172,7 +172,11 @@ export class TopicConsumer {
       : undefined;
     const admitted = admissions ? items.filter((_, k) => admissions[k]!.write) : items;
     const refused = admissions ? items.flatMap((item, k) => (admissions[k]!.deadLetter ? [{ item, reason: admissions[k]!.deadLetter! }] : [])) : [];
-    const unwritable = await writeBatch(admitted, { insert: (rows) => this.writeRows(rows), partitionOf, maxPartitionsPerInsert });
+    const unwritable = await writeBatch(admitted, {
+      insert: (rows) => insertCompact(this.deps.client, this.pipeline.table, this.pipeline.columns, rows),
+      partitionOf,
+      maxPartitionsPerInsert,
+    });
     const dead = [
       ...rejected,
       ...[...refused, ...unwritable.map((u) => ({ item: u, reason: u.reason }))].map(({ item, reason }) => ({ topic, partition, message: item.ref, reason })),
@@ -183,17 +187,6 @@ export class TopicConsumer {
     await door?.afterWrite?.(stored, now);
     for (const r of dead) this.log.debug({ partition, offset: r.message.offset, reason: r.reason }, 'dead-lettered');
     return { written: stored.length, deadLettered: dead.length };
-  }
-
-  /**
-   * Rows go as positional arrays (JSONCompactEachRow): ClickHouse parses them several times faster than keyed objects
-   * (JSONEachRow), and the insert is where ingest spends most of its time.
-   */
-  private async writeRows(rows: object[]): Promise<void> {
-    if (rows.length === 0) return;
-    const { table, columns } = this.pipeline;
-    const values = rows.map((row) => columns.map((column) => (row as Record<string, unknown>)[column] ?? null));
-    await this.deps.client.insert({ table, values, columns: columns as [string, ...string[]], format: 'JSONCompactEachRow' });
   }
 
   private async sendToDlq(rejected: Rejection[]): Promise<void> {

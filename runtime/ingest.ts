@@ -4,7 +4,8 @@ import type { ComponentHealth } from '../core/health.ts';
 import { IngestMetrics } from '../core/ingest-metrics.ts';
 import { createKafka, ensureTopics } from '../core/kafka.ts';
 import { dlqTopic, topics } from '../core/topics.ts';
-import { enrollmentDoor, rmaDoor, telemetryDoor } from '../ingest/doors.ts';
+import { insertCompact } from '../ingest/batch-writer.ts';
+import { enrollmentDoor, rmaDoor, telemetryDoor, telemetryWriter } from '../ingest/doors.ts';
 import { LagMonitor } from '../ingest/lag-monitor.ts';
 import { TopicConsumer, type TopicPipeline } from '../ingest/topic-consumer.ts';
 import { plausibilityRules } from '../telemetry/plausibility.ts';
@@ -40,6 +41,7 @@ export function pipelines(system: Started, options: IngestOptions = {}): TopicPi
   const client = system.clickhouse.client;
   const rules = plausibilityRules(system.config);
   const log = system.logger.child({ component: 'ingest' });
+  const write = telemetryWriter((rows) => insertCompact(client, 'telemetry', telemetryColumns, rows), monthOf);
   const all: TopicPipeline[] = [
     {
       family: 'telemetry',
@@ -48,7 +50,7 @@ export function pipelines(system: Started, options: IngestOptions = {}): TopicPi
       columns: telemetryColumns,
       decode: decodeTelemetry,
       partitionOf: monthOf,
-      door: telemetryDoor(client, rules, log),
+      door: telemetryDoor(client, rules, write, log),
     },
     {
       family: 'enrollment',
@@ -56,7 +58,7 @@ export function pipelines(system: Started, options: IngestOptions = {}): TopicPi
       table: 'drives',
       columns: driveColumns,
       decode: decodeEnrollment,
-      door: enrollmentDoor(client, rules, log),
+      door: enrollmentDoor(client, rules, write, log),
     },
     { family: 'rma', topic: topic('rma'), table: 'rma_events', columns: rmaColumns, decode: decodeRma, door: rmaDoor(rules) },
   ];
@@ -83,7 +85,7 @@ export async function startIngest(system: Started, options: IngestOptions = {}):
   const deps = { kafka, client: system.clickhouse.client, producer, metrics, logger: system.logger, config };
   const consumers = selected.map((pipeline) => new TopicConsumer(deps, pipeline));
   // Its own client without retries and with short timeouts: a lag poll must fail fast when the broker is gone.
-  const lagKafka = createKafka(system.config, system.kafka.brokers, system.logger, { retry: { retries: 0 }, connectionTimeout: 1_000, requestTimeout: 3_000 });
+  const lagKafka = createKafka(system.config, system.kafka.brokers, system.logger, { retry: { retries: 1 }, connectionTimeout: 3_000, requestTimeout: 10_000 });
   const lag = new LagMonitor(
     lagKafka.admin(),
     consumers.map((c) => ({ groupId: c.groupId, topic: c.pipeline.topic })),

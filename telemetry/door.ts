@@ -87,11 +87,17 @@ export function quarantineRow(sample: TelemetryRow, verdict: Exclude<Verdict, { 
 export const writeQuarantine = (client: ClickHouseClient, rows: readonly QuarantineRow[]): Promise<void> => insertRows(client, 'telemetry_quarantine', rows);
 
 /**
+ * Writes samples to `telemetry` (the caller's writer cuts inserts to the partition limit) and answers those
+ * ClickHouse rejected for their content, with its reason.
+ */
+export type TelemetryWriter = (rows: TelemetryRow[]) => Promise<Array<{ row: TelemetryRow; reason: string }>>;
+
+/**
  * Attributes the held samples of `serials` whose enrolment has landed: each is screened again as if it arrived now;
  * an accepted one is written to `telemetry` and marked attributed, one from another fleet is quarantined, one still
  * without enrolment stays held. Safe to run twice: the telemetry rows collapse and the newest quarantine state wins.
  */
-export async function attributeHeld(client: ClickHouseClient, serials: readonly string[], rules: PlausibilityRules, now = new Date()) {
+export async function attributeHeld(client: ClickHouseClient, serials: readonly string[], rules: PlausibilityRules, write: TelemetryWriter, now = new Date()) {
   if (serials.length === 0) return { attributed: 0, quarantined: 0 };
   const held = await queryRows<{ sample: string; version: number }>(
     client,
@@ -110,17 +116,19 @@ export async function attributeHeld(client: ClickHouseClient, serials: readonly 
     now,
   );
   const accepted = samples.filter((_, i) => verdicts[i]!.kind === 'accept');
-  await insertRows(client, 'telemetry', accepted);
+  const unwritable = new Map((await write(accepted)).map((u) => [u.row, u.reason]));
   const updates = samples.flatMap((sample, i): QuarantineRow[] => {
     const verdict = verdicts[i]!;
     const version = Math.max(now.getTime(), Number(held[i]!.version) + 1);
     if (verdict.kind === 'hold') return [];
     if (verdict.kind !== 'accept') return [quarantineRow(sample, verdict, now, version)];
+    const rejected = unwritable.get(sample);
+    if (rejected !== undefined) return [quarantineRow(sample, { kind: 'quarantine', code: 'unwritable', reason: rejected }, now, version)];
     const reason = `attributed to fleet ${sample.fleet_id} once ${sample.serial} was enrolled there`;
     return [{ ...quarantineRow(sample, { kind: 'hold', code: 'unenrolled', reason }, now, version), state: 'attributed' }];
   });
   await writeQuarantine(client, updates);
-  return { attributed: accepted.length, quarantined: updates.length - accepted.length };
+  return { attributed: accepted.length - unwritable.size, quarantined: updates.length - accepted.length + unwritable.size };
 }
 
 export interface QuarantineFilter {

@@ -16,7 +16,8 @@ export interface DoorFacts {
   known: Map<string, KnownReadings>;
 }
 
-export type ReasonCode = 'implausible_instant' | 'unenrolled' | 'other_fleet' | 'counter_rollback';
+/** unwritable: ClickHouse rejected the sample's content when a held sample was attributed. */
+export type ReasonCode = 'implausible_instant' | 'unenrolled' | 'other_fleet' | 'counter_rollback' | 'unwritable';
 
 /**
  * accept: the sample counts for its unit. hold: the serial is not enrolled yet; kept apart until an enrolment in the
