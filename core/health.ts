@@ -41,7 +41,7 @@ export class HealthRegistry {
    */
   recentReport(maxAgeMs: number): Promise<HealthReport> {
     const now = Date.now();
-    if (!this.cached || now - this.cached.at > maxAgeMs) this.cached = { at: now, report: this.report() };
+    if (!this.cached || now - this.cached.at >= maxAgeMs) this.cached = { at: now, report: this.report() };
     return this.cached.report;
   }
 
