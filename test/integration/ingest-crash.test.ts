@@ -74,7 +74,11 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
     await admin.connect();
     const second = startIngest();
     // The wait for the dead member's session: until the restarted process writes its first batch.
-    const rejoinMs = await waitFor('the first batch after the restart', async () => (written(second.output()) > 0 ? Date.now() - restartedAt : undefined), 90_000);
+    const rejoinMs = await waitFor(
+      'the first batch after the restart',
+      async () => (written(second.output()) > 0 ? Date.now() - restartedAt : undefined),
+      90_000,
+    );
     try {
       await waitFor(
         'the restarted consumer to commit everything',
@@ -91,7 +95,9 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
     } finally {
       await admin.disconnect();
     }
-    process.stderr.write(`[ingest-crash] written before the kill: ${atKill}; restart to first batch written: ${rejoinMs} ms; restart to everything committed: ${Date.now() - restartedAt} ms\n`);
+    process.stderr.write(
+      `[ingest-crash] written before the kill: ${atKill}; restart to first batch written: ${rejoinMs} ms; restart to everything committed: ${Date.now() - restartedAt} ms\n`,
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toContain('stopped cleanly');
