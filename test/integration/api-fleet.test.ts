@@ -286,6 +286,24 @@ describe('telemetry gateway', () => {
     expect(messages.find((m) => m.key === 'BTNH93710FS91P0B')?.value.schema).toBe('wearwatch.telemetry.smartctl.v1');
   });
 
+  it('answers a rollback as quarantined and a far-future sample as rejected, with the reasons', async () => {
+    const base = { schema: 'wearwatch.telemetry.v1', serial: 'NV2520A00001', fleet_id: 'fleet-a', model: 'WW-NV4-1T' };
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/telemetry',
+      headers: fleetA,
+      payload: {
+        items: [
+          { ...base, collected_at: new Date().toISOString(), host_bytes_written: 1e12 },
+          { ...base, collected_at: '9999-01-01T00:00:00Z', host_bytes_written: 9e15 },
+        ],
+      },
+    });
+    expect(res.json()).toMatchObject({ accepted: 0, quarantined: 1, rejected: 1 });
+    expect(res.json().items[0].reasons[0]).toMatch(/^host_bytes_written: 1000000000000 is below the unit's known maximum/);
+    expect(res.json().items[1].reasons[0]).toMatch(/^collected_at: 9999-01-01T00:00:00.000Z is more than 24 h in the future/);
+  });
+
   it('refuses an empty batch and keys of other roles', async () => {
     expect((await api.app.inject({ method: 'POST', url: '/v1/telemetry', headers: fleetA, payload: { items: [] } })).json().error.fields[0].field).toBe(
       'body.items',
