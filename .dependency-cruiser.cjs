@@ -2,7 +2,7 @@
  * The layers of the tree, bottom to top: core → infra → domains → adapters → runtime → cli. A module imports only
  * from its own layer's allowed neighbours or below; tests and benchmarks may import anything.
  */
-const domains = '(warranty|rma|fleet|analytics|keys)';
+const domains = '(warranty|rma|fleet|analytics|keys|telemetry)';
 const adapters = '(ingest|api|jobs|simulator|dashboards)';
 const above = (...layers) => `^(${layers.join('|')})/`;
 
@@ -18,11 +18,17 @@ module.exports = {
       above('infra', adapters, 'runtime', 'cli', 'test', 'bench'),
       'a domain is pure logic over core/: no adapter, runtime or infrastructure',
     ),
-    layer('warranty-is-the-base-domain', '^warranty/', above('rma', 'fleet', 'analytics', 'keys'), 'rma and fleet build on warranty, never the reverse'),
-    layer('rma-domain', '^rma/', above('fleet', 'analytics', 'keys'), 'rma builds on warranty only'),
-    layer('fleet-domain', '^fleet/', above('rma', 'analytics', 'keys'), 'fleet builds on warranty only'),
-    layer('analytics-domain', '^analytics/', above('rma', 'fleet', 'keys', 'warranty'), 'analytics reads ClickHouse rollups on its own'),
-    layer('keys-domain', '^keys/', above('warranty', 'rma', 'fleet', 'analytics'), 'API keys stand alone'),
+    layer(
+      'warranty-is-the-base-domain',
+      '^warranty/',
+      above('rma', 'fleet', 'analytics', 'keys', 'telemetry'),
+      'rma and fleet build on warranty, never the reverse',
+    ),
+    layer('rma-domain', '^rma/', above('fleet', 'analytics', 'keys', 'telemetry'), 'rma builds on warranty only'),
+    layer('fleet-domain', '^fleet/', above('rma', 'analytics', 'keys', 'telemetry'), 'fleet builds on warranty only'),
+    layer('analytics-domain', '^analytics/', above('rma', 'fleet', 'keys', 'warranty', 'telemetry'), 'analytics reads ClickHouse rollups on its own'),
+    layer('keys-domain', '^keys/', above('warranty', 'rma', 'fleet', 'analytics', 'telemetry'), 'API keys stand alone'),
+    layer('telemetry-domain', '^telemetry/', above('warranty', 'rma', 'fleet', 'analytics', 'keys'), 'telemetry plausibility stands on core/ alone'),
     layer('adapters-below-runtime', `^${adapters}/`, above('runtime', 'cli', 'test', 'bench'), 'adapters are composed by runtime/, never the reverse'),
     layer('ingest-adapter', '^ingest/', above('api', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),
     layer('api-adapter', '^api/', above('ingest', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { notFound, WearwatchError } from '../core/errors.ts';
 import type { Principal, Role } from '../keys/api-keys.ts';
+import type { AuthFailureLimiter } from './auth-failures.ts';
 
 export type { Principal, Role };
 
@@ -22,6 +23,13 @@ function presentedKey(request: FastifyRequest): string | undefined {
   return typeof alt === 'string' ? alt.trim() : undefined;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Failed key checks per client; decorated by buildServer. */
+    authFailures: AuthFailureLimiter;
+  }
+}
+
 /**
  * preHandler: the request must carry a valid, unrevoked key whose role is one of `allowed`. 401 without a valid key,
  * 403 with a key of another role. Fleet scoping is a separate check (`assertFleetAccess`) because it depends on the
@@ -31,8 +39,15 @@ export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
   return async function (this: FastifyInstance, request) {
     const key = presentedKey(request);
     if (!key) throw new WearwatchError('WW_UNAUTHORIZED', 'an API key is required: send "Authorization: Bearer <key>"');
+    const wait = this.authFailures.retryAfter(request.ip);
+    if (wait > 0) {
+      throw new WearwatchError('WW_RATE_LIMITED', `too many requests with an invalid API key from this client; retry in ${wait} s`);
+    }
     const principal = await this.keyStore.verify(key);
-    if (!principal) throw new WearwatchError('WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
+    if (!principal) {
+      this.authFailures.record(request.ip);
+      throw new WearwatchError('WW_UNAUTHORIZED', 'the API key is unknown, malformed or revoked');
+    }
     if (!allowed.includes(principal.role)) {
       throw new WearwatchError('WW_FORBIDDEN', `a ${principal.role} key cannot use this endpoint; it needs one of: ${allowed.join(', ')}`);
     }

@@ -5,11 +5,13 @@ export const batchResult = z
   .object({
     accepted: z.number(),
     rejected: z.number(),
+    held: z.number().describe('telemetry for a serial not enrolled yet: kept apart, counted once it is enrolled in the sample fleet'),
+    quarantined: z.number().describe('telemetry kept for review, never the unit reading (e.g. a lifetime counter going down)'),
     items: z.array(
       z.object({
         index: z.number().describe('position of the item in the request'),
         serial: z.string().nullable(),
-        status: z.enum(['accepted', 'rejected']),
+        status: z.enum(['accepted', 'held', 'quarantined', 'rejected']),
         reasons: z.array(z.string()).describe('field and problem for each reason the item was rejected'),
       }),
     ),
@@ -19,8 +21,8 @@ export type BatchResult = z.output<typeof batchResult>;
 export type ItemResult = BatchResult['items'][number];
 
 export const summarize = (items: ItemResult[]): BatchResult => {
-  const accepted = items.filter((i) => i.status === 'accepted').length;
-  return { accepted, rejected: items.length - accepted, items };
+  const count = (status: ItemResult['status']) => items.filter((i) => i.status === status).length;
+  return { accepted: count('accepted'), rejected: count('rejected'), held: count('held'), quarantined: count('quarantined'), items };
 };
 
 /** The serial an item claims, for the report, even when the item is invalid. */

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -36,6 +37,7 @@ const codeForStatus: Record<number, ErrorCode> = {
   413: 'WW_PAYLOAD_TOO_LARGE',
   414: 'WW_URI_TOO_LONG',
   415: 'WW_UNSUPPORTED_MEDIA_TYPE',
+  408: 'WW_REQUEST_TIMEOUT',
   429: 'WW_RATE_LIMITED',
   431: 'WW_HEADERS_TOO_LARGE',
 };
@@ -83,6 +85,26 @@ export function describeError(error: unknown): { status: number; body: ErrorBody
 export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const { status, body } = describeError(error);
   void reply.code(status).send(body);
+}
+
+const clientErrorStatus: Record<string, number> = { HPE_HEADER_OVERFLOW: 431, ERR_HTTP_REQUEST_TIMEOUT: 408 };
+
+/**
+ * Errors Node's HTTP parser raises before fastify sees a request (headers too large, malformed request line), in the
+ * same JSON body as every other error instead of fastify's own shape.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = clientErrorStatus[error.code ?? ''] ?? 400;
+  const message = status === 431 ? 'the request headers are too large' : status === 408 ? 'the request took too long to arrive' : 'the request is malformed';
+  const body = JSON.stringify(toErrorBody(codeForStatus[status] ?? 'WW_BAD_REQUEST', message));
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+      `Connection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /** Installs the JSON error format for thrown errors and unknown routes. */

@@ -4,8 +4,9 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WearwatchError } from '../core/errors.ts';
+import { AuthFailureLimiter } from './auth-failures.ts';
 import type { ApiDependencies } from './dependencies.ts';
-import { frameworkErrors, registerErrorHandling } from './errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './errors.ts';
 import { RequestMetrics } from './request-metrics.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
@@ -18,6 +19,7 @@ import { pageRoutes } from './routes/pages.ts';
 import { rmaRoutes } from './routes/rma.ts';
 import { supportRoutes } from './routes/support.ts';
 import { telemetryGatewayRoutes } from './routes/telemetry-gateway.ts';
+import { telemetryQuarantineRoutes } from './routes/telemetry-quarantine.ts';
 import { warrantyRoutes } from './routes/warranty.ts';
 import { services } from './services.ts';
 
@@ -40,10 +42,12 @@ export async function buildServer(deps: ApiDependencies) {
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.config.API_TRUST_PROXY,
     frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  app.decorate('authFailures', new AuthFailureLimiter(deps.config.API_RATE_LIMIT));
   app.decorate('requestMetrics', new RequestMetrics());
   await app.register(services, deps);
   app.addHook('onResponse', async (request, reply) => {
@@ -85,6 +89,7 @@ export async function buildServer(deps: ApiDependencies) {
   await app.register(supportRoutes, deps);
   await app.register(fleetRoutes, deps);
   await app.register(telemetryGatewayRoutes, deps);
+  await app.register(telemetryQuarantineRoutes, deps);
   await app.register(adminKeyRoutes, deps);
   await app.register(pageRoutes, deps);
   await app.register(analyticsRoutes, deps);

@@ -82,6 +82,34 @@ export const settings = {
     schema: z.coerce.number().int().min(100).max(600_000).default(30_000),
     doc: 'ingest: longest wait between retries of a failing ClickHouse write (backoff doubles from 200 ms)',
   },
+  INGEST_SESSION_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(6_000).max(300_000).default(10_000),
+    doc: 'ingest: consumer group session timeout (ms); a member killed without leaving holds its partitions this long before a restart takes them over',
+  },
+  INGEST_LAG_POLL_MS: {
+    schema: z.coerce.number().int().min(200).max(600_000).default(5_000),
+    doc: 'ingest: how often lag is read from the broker (committed offsets against end offsets), in ms',
+  },
+  INGEST_STUCK_AFTER_MS: {
+    schema: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
+    doc: 'ingest: a partition with lag whose committed offset has not moved for this long is stuck and makes ingest `degraded` (ms)',
+  },
+  TELEMETRY_FUTURE_SKEW_HOURS: {
+    schema: z.coerce.number().min(0).max(8760).default(24),
+    doc: 'telemetry, enrolment and RMA instants more than this many hours in the future are refused (clock skew allowance)',
+  },
+  TELEMETRY_COUNTER_TOLERANCE_PCT: {
+    schema: z.coerce.number().min(0).max(100).default(1),
+    doc: "a lifetime counter this % or more below the unit's known maximum is a rollback: the sample is quarantined, never the reading",
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    doc: 'on SIGTERM/SIGINT the process exits within this many ms whatever Kafka and ClickHouse are doing',
+  },
+  HEALTH_CACHE_MS: {
+    schema: z.coerce.number().int().min(0).max(60_000).default(2_000),
+    doc: '/healthz answers from a report at most this old (ms), so probes do not hit Kafka and ClickHouse on every call',
+  },
   API_RATE_LIMIT: {
     schema: z.coerce.number().int().min(1).max(10_000_000).default(600),
     doc: 'public API routes and pages: requests per minute one client (IP address) may make before 429',

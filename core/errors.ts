@@ -23,6 +23,7 @@ const errorRegistry = spec({
   WW_NOT_FOUND: { status: 404, meaning: 'no such serial, fleet, RMA, key or route' },
   WW_METHOD_NOT_ALLOWED: { status: 405, meaning: 'the route does not take this method' },
   WW_NOT_ACCEPTABLE: { status: 406, meaning: 'no representation matches the Accept header' },
+  WW_REQUEST_TIMEOUT: { status: 408, meaning: 'the request did not arrive in time' },
   WW_INVALID_TRANSITION: { status: 409, meaning: 'the RMA event does not follow from the RMA state' },
   WW_LENGTH_REQUIRED: { status: 411, meaning: 'the request needs a Content-Length' },
   WW_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },

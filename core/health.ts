@@ -20,6 +20,7 @@ const rank: Record<ComponentState, number> = { ok: 0, starting: 1, degraded: 2, 
  */
 export class HealthRegistry {
   private readonly checks = new Map<string, HealthCheck>();
+  private cached?: { at: number; report: Promise<HealthReport> };
 
   constructor(private readonly timeoutMs = 2_000) {}
 
@@ -32,6 +33,16 @@ export class HealthRegistry {
     const components = Object.fromEntries(entries);
     const status = entries.reduce<ComponentState>((worst, [, h]) => (rank[h.status] > rank[worst] ? h.status : worst), 'ok');
     return { status, components };
+  }
+
+  /**
+   * The last report if it is at most `maxAgeMs` old, else a fresh one; callers arriving while one is being made share
+   * it. /healthz answers from here so a probe storm does not become a storm of Kafka and ClickHouse requests.
+   */
+  recentReport(maxAgeMs: number): Promise<HealthReport> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.at >= maxAgeMs) this.cached = { at: now, report: this.report() };
+    return this.cached.report;
   }
 
   private async run(check: HealthCheck): Promise<ComponentHealth> {

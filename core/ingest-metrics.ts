@@ -1,4 +1,4 @@
-/** Counters of one consumed topic. `lag` is messages behind the partition high-water marks at the last batch. */
+/** Counters of one consumed topic. `lag` is messages between the committed offsets and the end offsets, as the broker last reported them (ingest/lag-monitor.ts). */
 export interface TopicCounters {
   consumed: number;
   written: number;

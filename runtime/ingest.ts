@@ -1,9 +1,10 @@
 import { Partitioners } from 'kafkajs';
 import type { ComponentHealth } from '../core/health.ts';
 import { IngestMetrics } from '../core/ingest-metrics.ts';
-import { ensureTopics } from '../core/kafka.ts';
+import { createKafka, ensureTopics } from '../core/kafka.ts';
 import { dlqTopic } from '../core/topics.ts';
-import { consumersHealth } from '../ingest/health.ts';
+import { ingestHealth } from '../ingest/health.ts';
+import { LagMonitor } from '../ingest/lag-monitor.ts';
 import { type PipelineOptions, pipelines } from '../ingest/pipelines.ts';
 import { TopicConsumer } from '../ingest/topic-consumer.ts';
 import type { Started } from './system.ts';
@@ -19,6 +20,7 @@ export interface IngestOptions extends PipelineOptions {
 export interface IngestService {
   metrics: IngestMetrics;
   consumers: TopicConsumer[];
+  lag: LagMonitor;
   health(): ComponentHealth;
   /** Drains in-flight batches (written and committed), then disconnects. Safe to call more than once. */
   stop(): Promise<void>;
@@ -30,7 +32,7 @@ export interface IngestService {
  */
 export async function startIngest(system: Started, options: IngestOptions = {}): Promise<IngestService> {
   const { kafka } = system.kafka;
-  const selected = pipelines(options);
+  const selected = pipelines({ client: system.clickhouse.client, config: system.config, logger: system.logger }, options);
   await ensureTopics(
     kafka,
     system.config.KAFKA_PARTITIONS,
@@ -43,14 +45,25 @@ export async function startIngest(system: Started, options: IngestOptions = {}):
   const config = { ...system.config, INGEST_GROUP_PREFIX: options.groupPrefix ?? system.config.INGEST_GROUP_PREFIX };
   const deps = { kafka, client: system.clickhouse.client, producer, metrics, logger: system.logger, config };
   const consumers = selected.map((pipeline) => new TopicConsumer(deps, pipeline));
+  // Its own client without retries and with short timeouts: a lag poll must fail fast when the broker is gone.
+  const lagKafka = createKafka(system.config, system.kafka.brokers, system.logger, { retry: { retries: 1 }, connectionTimeout: 3_000, requestTimeout: 10_000 });
+  const lag = new LagMonitor(
+    lagKafka.admin(),
+    consumers.map((c) => ({ groupId: c.groupId, topic: c.pipeline.topic })),
+    metrics,
+    { pollMs: system.config.INGEST_LAG_POLL_MS, stuckAfterMs: system.config.INGEST_STUCK_AFTER_MS },
+    system.logger.child({ component: 'ingest-lag' }),
+  );
 
   let stopping: Promise<void> | undefined;
   const service: IngestService = {
     metrics,
     consumers,
-    health: () => consumersHealth(consumers, metrics),
+    lag,
+    health: () => ingestHealth(consumers, lag, metrics),
     stop: () =>
       (stopping ??= (async () => {
+        await lag.stop();
         await Promise.all(consumers.map((c) => c.stop()));
         await producer.disconnect();
       })()),
@@ -59,6 +72,7 @@ export async function startIngest(system: Started, options: IngestOptions = {}):
   system.onStop({ name: 'ingest', stop: () => service.stop() });
   system.health.register('ingest', () => service.health());
   await Promise.all(consumers.map((c) => c.start()));
+  lag.start();
   system.progress(`ingest consuming ${selected.map((p) => p.topic).join(', ')} (groups ${consumers.map((c) => c.groupId).join(', ')})`);
   return service;
 }

@@ -8,6 +8,20 @@ import type { Logger } from '../core/logger.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { LocalKafkaBroker } from '../infra/kafka/local-broker.ts';
 
+/** Resolves true when `work` settles within `ms` (undefined: no limit), false when the time runs out first. */
+async function withinMs(work: Promise<void>, ms: number | undefined): Promise<boolean> {
+  if (ms === undefined) return work.then(() => true);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Something the running process must stop on shutdown, in reverse order of starting. */
 export interface Stoppable {
   name: string;
@@ -107,12 +121,19 @@ export class System {
     return this as Started;
   }
 
-  /** Stops everything in reverse order; safe to call more than once. */
-  stop(): Promise<void> {
+  /**
+   * Stops everything in reverse order; safe to call more than once. With a `deadline` (epoch ms) a part that does not
+   * stop in the remaining time less a second for each part after it is left behind with a warning, so the parts after
+   * it (closing ClickHouse) still run and the whole stop ends by the deadline.
+   */
+  stop(deadline?: number): Promise<void> {
     this.stopping ??= (async () => {
-      for (const stoppable of [...this.stoppables].reverse()) {
+      const parts = [...this.stoppables].reverse();
+      for (const [i, stoppable] of parts.entries()) {
+        const share = deadline === undefined ? undefined : Math.max(500, deadline - Date.now() - 1_000 * (parts.length - i - 1));
         try {
-          await stoppable.stop();
+          const stopped = await withinMs(stoppable.stop(), share);
+          if (!stopped) this.logger.warn(`stopping ${stoppable.name} took longer than ${Math.round(share!)} ms; going on without it`);
         } catch (error) {
           this.logger.warn({ err: error }, `stopping ${stoppable.name} failed`);
         }

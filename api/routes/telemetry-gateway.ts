@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { describeIssues } from '../../core/contracts/rows.ts';
+import { describeIssues, type TelemetryRow } from '../../core/contracts/rows.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
+import { loadDoorFacts } from '../../telemetry/door.ts';
+import { plausibilityRules } from '../../telemetry/plausibility.ts';
+import { screenSamples, type Verdict } from '../../telemetry/screen.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
 import { type ApiDependencies, apiTopics } from '../dependencies.ts';
@@ -10,7 +13,7 @@ import { errorResponses } from '../errors.ts';
 
 const maxItems = 5_000;
 
-type Checked = { ok: true; serial: string; message: TelemetryMessage } | { ok: false; serial: string | null; reason: string };
+type Checked = { ok: true; serial: string; message: TelemetryMessage; sample: TelemetryRow } | { ok: false; serial: string | null; reason: string };
 
 /** Validates one item as ingest would, so what the gateway accepts is what ingest writes. */
 function check(item: unknown): Checked {
@@ -20,21 +23,33 @@ function check(item: unknown): Checked {
   if (message.schema === 'wearwatch.telemetry.smartctl.v1') {
     const normalized = normalizeSmartctl(message.smartctl, { fleet_id: message.fleet_id, collected_at: message.collected_at });
     return normalized.ok
-      ? { ok: true, serial: normalized.sample.serial, message }
+      ? { ok: true, serial: normalized.sample.serial, message, sample: normalized.sample }
       : { ok: false, serial: claimedSerial(message.smartctl) ?? null, reason: `smartctl: ${normalized.reason}` };
   }
   // A sample that does not say where it came from is marked as arriving through the gateway.
   const stated = typeof item === 'object' && item !== null && 'source' in item;
-  return { ok: true, serial: message.serial, message: stated ? message : { ...message, source: 'gateway' } };
+  const { schema: _schema, ...sample } = message;
+  return { ok: true, serial: message.serial, message: stated ? message : { ...message, source: 'gateway' }, sample };
+}
+
+/** A sample from another fleet than the unit's would change that tenant's unit: refused outright at the gateway. */
+function answer(verdict: Verdict): Pick<ItemResult, 'status' | 'reasons'> {
+  if (verdict.kind === 'accept') return { status: 'accepted', reasons: [] };
+  if (verdict.kind === 'hold') return { status: 'held', reasons: [verdict.reason] };
+  if (verdict.kind === 'quarantine' && verdict.code === 'counter_rollback') return { status: 'quarantined', reasons: [verdict.reason] };
+  return { status: 'rejected', reasons: [verdict.reason] };
 }
 
 /**
  * POST /v1/telemetry: the ingest gateway for agents that cannot reach Kafka. Each item is a normalised sample
  * (`wearwatch.telemetry.v1`) or a raw `smartctl --json` document in its wrapper (`wearwatch.telemetry.smartctl.v1`).
- * Valid items are produced to wearwatch.telemetry.v1 keyed by serial; the answer (202) counts and explains each item.
+ * Every item gets the telemetry door's verdict (telemetry/screen.ts, the same code ingest applies): accepted, held (serial
+ * not enrolled yet), quarantined (kept for review, never the reading) or rejected with the reason. All but the rejected
+ * are produced to wearwatch.telemetry.v1 keyed by serial, where ingest files them the same way; the answer (202)
+ * counts and explains each item.
  */
 export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
-  const { fleets } = app;
+  const rules = plausibilityRules(deps.config);
   app.post(
     '/v1/telemetry',
     {
@@ -51,19 +66,22 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
     async (request, reply) => {
       const principal = request.principal!;
       const checked = request.body.items.map(check);
-      const owners = await fleets.enrolledFleets([...new Set(checked.flatMap((c) => (c.ok ? [c.serial] : [])))]);
+      const valid = checked.flatMap((c) => (c.ok ? [c.sample] : []));
+      const facts = await loadDoorFacts(
+        deps.clickhouse.client,
+        valid.map((v) => v.serial),
+      );
+      const verdicts = screenSamples(valid, facts, rules, new Date());
+      let next = 0;
       const results: ItemResult[] = checked.map((c, index) => {
         if (!c.ok) return { index, serial: c.serial, status: 'rejected', reasons: [c.reason] };
+        const verdict = verdicts[next++]!;
         const fleet = c.message.fleet_id;
         if (!canSeeFleet(principal, fleet))
           return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: this key may not send telemetry for fleet ${fleet}`] };
-        const owner = owners.get(c.serial);
-        // A sample for a drive enrolled elsewhere would overwrite that tenant's latest state.
-        if (owner !== undefined && owner !== fleet)
-          return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: drive ${c.serial} is not enrolled in fleet ${fleet}`] };
-        return { index, serial: c.serial, status: 'accepted', reasons: [] };
+        return { index, serial: c.serial, ...answer(verdict) };
       });
-      const messages = checked.flatMap((c, i) => (c.ok && results[i]!.status === 'accepted' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : []));
+      const messages = checked.flatMap((c, i) => (c.ok && results[i]!.status !== 'rejected' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : []));
       if (messages.length) await deps.producer.send({ topic: apiTopics(deps).telemetry, acks: -1, messages });
       return reply.code(202).send(summarize(results));
     },

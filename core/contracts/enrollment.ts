@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fleetId, instant, isoDate, serial } from './common.ts';
+import { fleetId, instant, serial, storableDate } from './common.ts';
 
 /** A drive joins a fleet. Purchase date and proof of purchase are optional: without both, coverage starts at manufacture. */
 export const enrollment = z.object({
@@ -7,7 +7,7 @@ export const enrollment = z.object({
   serial,
   model: z.string().trim().min(1).max(128),
   fleet_id: fleetId,
-  purchase_date: isoDate.optional(),
+  purchase_date: storableDate.optional(),
   proof_of_purchase: z.string().trim().min(1).max(128).optional(),
   price_paid: z.number().nonnegative().max(1_000_000_000).multipleOf(0.01, 'at most two decimals'),
   currency: z

@@ -22,6 +22,9 @@ export type ExclusionFinding = (typeof exclusionFindings)[number];
 export const inspectionFindings = [...exclusionFindings, 'temperature_excursion', 'defect_confirmed', 'no_fault_found'] as const;
 export type InspectionFinding = (typeof inspectionFindings)[number];
 
+/** Contact, symptom and notes fit easily; a 900 KB blob is not a detail of an RMA. */
+const maxDetailsBytes = 16 * 1024;
+
 export const rmaNumber = z.string().regex(/^RMA-[0-9A-Z]{4,20}$/, 'RMA-followed by 4 to 20 capital letters or digits');
 
 /** One step of an RMA's lifecycle. `event_id` is assigned by the producer so a redelivered event is recognised. */
@@ -39,7 +42,10 @@ export const rmaEvent = z
       .max(16)
       .default([]),
     replacement_serial: serial.optional(),
-    details: z.record(z.string(), z.unknown()).default({}),
+    details: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .refine((d) => Buffer.byteLength(JSON.stringify(d)) <= maxDetailsBytes, `at most ${maxDetailsBytes} bytes as JSON`),
   })
   .superRefine((event, ctx) => {
     if (event.event_type === 'replaced' && !event.replacement_serial) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fleetId, instant, nonNegativeInt, serial, uint64 } from './common.ts';
+import { anyInstant, fleetId, nonNegativeInt, serial, uint64 } from './common.ts';
 
 /**
  * One telemetry sample with fields already normalised: bytes in bytes, temperature in °C. Counters are lifetime totals
@@ -9,7 +9,7 @@ export const telemetrySample = z.object({
   schema: z.literal('wearwatch.telemetry.v1'),
   serial,
   fleet_id: fleetId,
-  collected_at: instant,
+  collected_at: anyInstant,
   model: z.string().trim().min(1).max(128),
   firmware: z.string().trim().max(64).default(''),
   host_bytes_written: uint64.optional(),
@@ -32,7 +32,7 @@ export type TelemetrySample = z.output<typeof telemetrySample>;
 const smartctlTelemetry = z.object({
   schema: z.literal('wearwatch.telemetry.smartctl.v1'),
   fleet_id: fleetId,
-  collected_at: instant,
+  collected_at: anyInstant,
   smartctl: z.record(z.string(), z.unknown()),
 });
 export type SmartctlTelemetry = z.output<typeof smartctlTelemetry>;

@@ -275,13 +275,33 @@ describe('telemetry gateway', () => {
     });
     expect(res.statusCode).toBe(202);
     const body = res.json();
-    expect(body).toMatchObject({ accepted: 2, rejected: 3 });
+    // The smartctl document's serial is not enrolled: its sample is held until it is, and says so.
+    expect(body).toMatchObject({ accepted: 1, held: 1, quarantined: 0, rejected: 3 });
+    expect(body.items[1]).toMatchObject({ status: 'held', reasons: [expect.stringMatching(/^serial: BTNH93710FS91P0B is not enrolled/)] });
     expect(body.items[2].reasons[0]).toMatch(/^smartctl: /);
     expect(body.items[3].reasons[0]).toMatch(/^collected_at: /);
     const messages = await readJsonMessages(api.kafka, api.topics.telemetry, 2);
     expect(messages.find((m) => m.key === 'NV2520A00001')?.value).toMatchObject({ source: 'gateway', host_bytes_written: 61e12 });
     expect(body.items[1].serial).toBe('BTNH93710FS91P0B');
     expect(messages.find((m) => m.key === 'BTNH93710FS91P0B')?.value.schema).toBe('wearwatch.telemetry.smartctl.v1');
+  });
+
+  it('answers a rollback as quarantined and a far-future sample as rejected, with the reasons', async () => {
+    const base = { schema: 'wearwatch.telemetry.v1', serial: 'NV2520A00001', fleet_id: 'fleet-a', model: 'WW-NV4-1T' };
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/v1/telemetry',
+      headers: fleetA,
+      payload: {
+        items: [
+          { ...base, collected_at: new Date().toISOString(), host_bytes_written: 1e12 },
+          { ...base, collected_at: '9999-01-01T00:00:00Z', host_bytes_written: 9e15 },
+        ],
+      },
+    });
+    expect(res.json()).toMatchObject({ accepted: 0, quarantined: 1, rejected: 1 });
+    expect(res.json().items[0].reasons[0]).toMatch(/^host_bytes_written: 1000000000000 is below the unit's known maximum/);
+    expect(res.json().items[1].reasons[0]).toMatch(/^collected_at: 9999-01-01T00:00:00.000Z is more than 24 h in the future/);
   });
 
   it('refuses an empty batch and keys of other roles', async () => {

@@ -43,6 +43,16 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
     await ensureTopics(kafka, 4);
     const producer = kafka.producer();
     await producer.connect();
+    // Telemetry counts only for enrolled units; the enrolments travel on their own topic, as in production.
+    const enrolments = Array.from({ length: SERIALS }, (_, i) => ({
+      schema: 'wearwatch.enrollment.v1',
+      serial: `${prefix}${i}`,
+      model: 'WW-NV1-1T',
+      fleet_id: 'fleet-a',
+      price_paid: 100,
+      enrolled_at: '2024-12-01T00:00:00Z',
+    }));
+    await producer.send({ topic: topics.enrollment, messages: enrolments.map((e) => ({ key: e.serial, value: JSON.stringify(e) })) });
     for (let start = 0; start < EVENTS; start += 20_000) {
       const messages = Array.from({ length: 20_000 }, (_, k) => {
         const i = start + k;
@@ -59,9 +69,16 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
     expect(await first.exited).toBeNull();
     expect(atKill).toBeLessThan(EVENTS);
 
+    const restartedAt = Date.now();
     const admin = kafka.admin();
     await admin.connect();
     const second = startIngest();
+    // The wait for the dead member's session: until the restarted process writes its first batch.
+    const rejoinMs = await waitFor(
+      'the first batch after the restart',
+      async () => (written(second.output()) > 0 ? Date.now() - restartedAt : undefined),
+      90_000,
+    );
     try {
       await waitFor(
         'the restarted consumer to commit everything',
@@ -78,6 +95,9 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
     } finally {
       await admin.disconnect();
     }
+    process.stderr.write(
+      `[ingest-crash] written before the kill: ${atKill}; restart to first batch written: ${rejoinMs} ms; restart to everything committed: ${Date.now() - restartedAt} ms\n`,
+    );
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);
     expect(second.output()).toContain('stopped cleanly');

@@ -21,4 +21,20 @@ describe('health registry', () => {
     expect(report.components.throws).toEqual({ status: 'down', error: 'connection refused' });
     expect(report.components.stuck).toEqual({ status: 'down', error: 'no answer within 50 ms' });
   });
+
+  it('answers from a recent report instead of asking every component again', async () => {
+    const registry = new HealthRegistry();
+    let calls = 0;
+    registry.register('kafka', () => {
+      calls++;
+      return { status: 'ok' };
+    });
+    await Promise.all([registry.recentReport(60_000), registry.recentReport(60_000)]);
+    await registry.recentReport(60_000);
+    expect(calls).toBe(1);
+    await registry.recentReport(0);
+    await new Promise((r) => setTimeout(r, 5));
+    await registry.recentReport(0);
+    expect(calls).toBe(3);
+  });
 });

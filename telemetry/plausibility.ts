@@ -1,0 +1,92 @@
+/**
+ * The plausibility rules of a telemetry sample, pure so the Kafka door (ingest) and the HTTP gateway apply the same
+ * code. Each rule answers the reason a value is implausible, naming the field, or null when it is fine.
+ */
+
+export interface PlausibilityRules {
+  /** How far in the future (ms) an instant may be: agents' clocks drift. */
+  futureSkewMs: number;
+  /** How far below the unit's known maximum (fraction of it) a lifetime counter may read before it is a rollback. */
+  counterTolerance: number;
+}
+
+/** No wearwatch-era drive reported before this; an earlier instant is an unset clock or a forgery. */
+const earliestPlausible = '2000-01-01T00:00:00.000Z';
+const earliestPlausibleMs = Date.parse(earliestPlausible);
+
+/** Why `iso` cannot be the time of an event observed by `now`, or null when it can. */
+export function instantProblem(field: string, iso: string, now: Date, rules: Pick<PlausibilityRules, 'futureSkewMs'>): string | null {
+  const ms = Date.parse(iso);
+  if (ms < earliestPlausibleMs) return `${field}: ${iso} is before ${earliestPlausible.slice(0, 10)}`;
+  if (ms > now.getTime() + rules.futureSkewMs) {
+    return `${field}: ${iso} is more than ${describeMs(rules.futureSkewMs)} in the future (now ${now.toISOString()})`;
+  }
+  return null;
+}
+
+const describeMs = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms} ms`);
+
+/** The counters a drive only ever increments over its life. */
+const lifetimeCounters = ['host_bytes_written', 'power_on_hours', 'power_cycles', 'avg_pe_cycles'] as const;
+type LifetimeCounter = (typeof lifetimeCounters)[number];
+
+/** What the accepted samples of a unit established: the newest collection time and each counter's maximum (0: none). */
+export interface KnownReadings {
+  latestAtMs: number;
+  maxima: Record<LifetimeCounter, number>;
+}
+
+export const noReadings = (): KnownReadings => ({
+  latestAtMs: Number.NEGATIVE_INFINITY,
+  maxima: { host_bytes_written: 0, power_on_hours: 0, power_cycles: 0, avg_pe_cycles: 0 },
+});
+
+export type CounterSample = { collected_at: string } & Partial<Record<LifetimeCounter, number | null>>;
+
+/**
+ * Why a sample that would become the unit's newest reading lowers a lifetime counter beyond the tolerance, or null.
+ * A sample older than the newest known one never becomes the reading, so a late sample with smaller counters is
+ * history, not a rollback.
+ */
+export function rollbackProblem(sample: CounterSample, known: KnownReadings, rules: Pick<PlausibilityRules, 'counterTolerance'>): string | null {
+  if (Date.parse(sample.collected_at) < known.latestAtMs) return null;
+  for (const counter of lifetimeCounters) {
+    const value = sample[counter];
+    const max = known.maxima[counter];
+    if (value === undefined || value === null || max === 0) continue;
+    if (value < max * (1 - rules.counterTolerance)) {
+      return `${counter}: ${value} is below the unit's known maximum ${max} by more than ${rules.counterTolerance * 100} % (a counter rollback, reset or drive swap)`;
+    }
+  }
+  return null;
+}
+
+/** Folds an accepted sample into what is known, so the next sample of the same batch is checked against it. */
+export function withSample(known: KnownReadings, sample: CounterSample): KnownReadings {
+  const maxima = { ...known.maxima };
+  for (const counter of lifetimeCounters) maxima[counter] = Math.max(maxima[counter], sample[counter] ?? 0);
+  return { latestAtMs: Math.max(known.latestAtMs, Date.parse(sample.collected_at)), maxima };
+}
+
+/** One enrolment of a unit: from `atMs` on it belongs to `fleet`. */
+export interface EnrolmentSpan {
+  atMs: number;
+  fleet: string;
+}
+
+/**
+ * The fleet a unit belonged to at `atMs`: the last enrolment at or before it. A sample older than the first enrolment
+ * (an agent installed before the enrolment was recorded) belongs to the first enrolment's fleet. Undefined: never enrolled.
+ */
+export function ownerAt(enrolments: readonly EnrolmentSpan[], atMs: number): string | undefined {
+  const sorted = [...enrolments].sort((a, b) => a.atMs - b.atMs);
+  let owner = sorted[0]?.fleet;
+  for (const e of sorted) if (e.atMs <= atMs) owner = e.fleet;
+  return owner;
+}
+
+/** The rules as configured (TELEMETRY_FUTURE_SKEW_HOURS, TELEMETRY_COUNTER_TOLERANCE_PCT). */
+export const plausibilityRules = (config: { TELEMETRY_FUTURE_SKEW_HOURS: number; TELEMETRY_COUNTER_TOLERANCE_PCT: number }): PlausibilityRules => ({
+  futureSkewMs: config.TELEMETRY_FUTURE_SKEW_HOURS * 3_600_000,
+  counterTolerance: config.TELEMETRY_COUNTER_TOLERANCE_PCT / 100,
+});
