@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
+import { parseJsonExact } from '../core/contracts/uint64.ts';
 import type { Logger } from '../core/logger.ts';
 import { maxChainDepth } from './rules.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
@@ -130,7 +131,7 @@ export class WarrantyIndex {
     const lines = text.split('\n');
     const rows: T[] = [];
     for (let i = 0; i < lines.length; i += parseSlice) {
-      for (const line of lines.slice(i, i + parseSlice)) if (line) rows.push(JSON.parse(line) as T);
+      for (const line of lines.slice(i, i + parseSlice)) if (line) rows.push(parseJsonExact(line) as T);
       await new Promise((resolve) => setImmediate(resolve));
     }
     return rows;

@@ -28,7 +28,10 @@ const driveRow = z
     enrolled_at: z.string(),
     last_seen: z.string().nullable(),
     firmware: z.string().nullable(),
-    host_bytes_written: z.number().nullable(),
+    host_bytes_written: z
+      .union([z.number(), z.string().regex(/^\d+$/)])
+      .nullable()
+      .describe('exact; a decimal string when above 2^53 - 1'),
     avg_pe_cycles: z.number().nullable(),
     temperature_c: z.number().nullable(),
     temp_out_of_range: z.coerce.boolean(),

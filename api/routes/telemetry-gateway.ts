@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { describeIssues } from '../../core/contracts/rows.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
+import { parseJsonExact } from '../../core/contracts/uint64.ts';
 import { fleetQueriesFor } from '../../fleet/queries.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
@@ -36,6 +37,15 @@ function check(item: unknown): Checked {
  */
 export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
   const fleets = fleetQueriesFor(deps.clickhouse.client, deps.config);
+  // Counters beyond 2^53 (bytes written of busy drives) must reach the contract as written, not rounded by JSON.parse.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonExact(body as string));
+    } catch (error) {
+      done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
   app.post(
     '/v1/telemetry',
     {
