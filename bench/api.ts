@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { loadConfig } from '../core/config.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { topics } from '../core/topics.ts';
 import { freePort, freePortPair } from '../infra/ports.ts';
@@ -105,7 +106,7 @@ try {
         };
         return { key: serial, value: JSON.stringify(value) };
       });
-      await producer.send({ topic: topics.telemetry, messages });
+      await sendInBatches(producer, { topic: topics.telemetry, messages });
       await new Promise((r) => setTimeout(r, Math.max(0, 100 - (Date.now() - started))));
     }
   })();

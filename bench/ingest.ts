@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { loadConfig } from '../core/config.ts';
-import { ensureTopics } from '../core/kafka.ts';
+import { ensureTopics, sendInBatches } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { startIngest } from '../runtime/ingest.ts';
 import { type Started, System } from '../runtime/system.ts';
@@ -133,7 +133,7 @@ async function produce(kafka: NonNullable<System['kafka']>['kafka'], topic: stri
       };
       messages.push({ key: serial, value: JSON.stringify(sample) });
     }
-    inFlight.push(producer.send({ topic, messages }));
+    inFlight.push(sendInBatches(producer, { topic, messages }));
     if (inFlight.length >= 4) await inFlight.shift();
     showProgress('producing', start);
   }

@@ -1,4 +1,4 @@
-import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer, type ProducerRecord } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
 import { allTopics } from './topics.ts';
@@ -58,4 +58,52 @@ export async function ensureTopics(kafka: Kafka, partitions: number, names: stri
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The most bytes of messages one produce request carries. A broker with default settings refuses a record batch over
+ * message.max.bytes (1 MiB) and users' clusters keep that default, so every producer splits its sends well below it,
+ * leaving room for record and batch headers.
+ */
+export const maxRequestBytes = 768 * 1024;
+
+/** The largest single message value wearwatch produces: a default broker's message.max.bytes less batch overhead. */
+export const maxMessageBytes = 1_000_000;
+
+const recordOverheadBytes = 64;
+
+/** What a message adds to a produce request, near enough to keep requests under the broker's limit. */
+export function messageBytes(message: Message): number {
+  let bytes = recordOverheadBytes + byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + byteLength(value as string | Buffer | undefined);
+  return bytes;
+}
+
+function byteLength(value: string | Buffer | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+/** Messages in order, cut into runs of at most `maxBytes` (a message larger than that goes alone, for the broker to judge). */
+export function chunkByBytes<M extends Message>(messages: M[], maxBytes = maxRequestBytes): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** producer.send in requests a default broker accepts, one after the other so per-key order is kept. */
+export async function sendInBatches(producer: Producer, record: ProducerRecord, maxBytes = maxRequestBytes): Promise<void> {
+  for (const messages of chunkByBytes(record.messages, maxBytes)) await producer.send({ ...record, messages });
 }

@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
 import type { Decoded } from '../core/contracts/rows.ts';
 import type { IngestMetrics } from '../core/ingest-metrics.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import type { Logger } from '../core/logger.ts';
 import { deadLetter, dlqTopic, type Rejection } from './dead-letter.ts';
 import { retryWithBackoff } from './retry.ts';
@@ -127,6 +128,6 @@ export class TopicConsumer {
   private async sendToDlq(rejected: Rejection[]): Promise<void> {
     if (rejected.length === 0) return;
     const now = new Date();
-    await this.deps.producer.send({ topic: dlqTopic(this.pipeline.topic), messages: rejected.map((r) => deadLetter(r, now)) });
+    await sendInBatches(this.deps.producer, { topic: dlqTopic(this.pipeline.topic), messages: rejected.map((r) => deadLetter(r, now)) });
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertFlags } from '../../core/contracts/alert.ts';
 import { fleetId, serial } from '../../core/contracts/common.ts';
 import { badRequest, notFound } from '../../core/errors.ts';
+import { sendInBatches } from '../../core/kafka.ts';
 import { csvItems, toEnrollment } from '../../fleet/enrollment.ts';
 import { fleetQueriesFor, wearLevels } from '../../fleet/queries.ts';
 import { RmaStore } from '../../rma/store.ts';
@@ -243,7 +244,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
       });
       const accepted = checked.flatMap((c, i) => (c.ok && results[i]!.status === 'accepted' ? [c.value] : []));
       if (accepted.length) {
-        await producer.send({
+        await sendInBatches(producer, {
           topic: apiTopics(deps).enrollment,
           acks: -1,
           messages: accepted.map((e) => ({ key: e.serial, value: JSON.stringify(e) })),

@@ -4,6 +4,7 @@ import { describeIssues } from '../../core/contracts/rows.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
 import { parseJsonExact } from '../../core/contracts/uint64.ts';
+import { maxMessageBytes, sendInBatches } from '../../core/kafka.ts';
 import { fleetQueriesFor } from '../../fleet/queries.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
@@ -65,6 +66,14 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
       const owners = await fleets.enrolledFleets([...new Set(checked.flatMap((c) => (c.ok ? [c.serial] : [])))]);
       const results: ItemResult[] = checked.map((c, index) => {
         if (!c.ok) return { index, serial: c.serial, status: 'rejected', reasons: [c.reason] };
+        const bytes = Buffer.byteLength(JSON.stringify(c.message));
+        if (bytes > maxMessageBytes)
+          return {
+            index,
+            serial: c.serial,
+            status: 'rejected',
+            reasons: [`item is ${bytes} bytes; one message may be at most ${maxMessageBytes} (Kafka's default message.max.bytes)`],
+          };
         const fleet = c.message.fleet_id;
         if (!canSeeFleet(principal, fleet))
           return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: this key may not send telemetry for fleet ${fleet}`] };
@@ -75,7 +84,7 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
         return { index, serial: c.serial, status: 'accepted', reasons: [] };
       });
       const messages = checked.flatMap((c, i) => (c.ok && results[i]!.status === 'accepted' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : []));
-      if (messages.length) await deps.producer.send({ topic: apiTopics(deps).telemetry, acks: -1, messages });
+      if (messages.length) await sendInBatches(deps.producer, { topic: apiTopics(deps).telemetry, acks: -1, messages });
       return reply.code(202).send(summarize(results));
     },
   );

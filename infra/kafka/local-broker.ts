@@ -9,7 +9,7 @@ import { WearwatchError } from '../../core/errors.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomPath = join(here, 'pom.xml');
-const log4jPath = join(here, 'log4j.properties');
+const log4jPath = join(here, 'log4j2.properties');
 
 export interface LocalBrokerOptions {
   /** Folder for the broker's log segments, metadata and its own log file. */
@@ -66,7 +66,7 @@ export class LocalKafkaBroker {
       '-Xmx1g',
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${log4jPath}`,
+      `-Dlog4j2.configurationFile=${log4jPath}`,
       '-cp',
       classpath,
       'kafka.Kafka',
@@ -113,7 +113,7 @@ export class LocalKafkaBroker {
       // Topics come from wearwatch's contracts; a typo must not silently create a new one.
       'auto.create.topics.enable=false',
       'log.retention.hours=168',
-      'message.max.bytes=10485760',
+      // message.max.bytes stays at the broker default (1 MiB), as on the clusters users run: producers batch by bytes.
     ];
     writeFileSync(file, lines.join('\n') + '\n');
     return file;
@@ -129,7 +129,7 @@ export class LocalKafkaBroker {
     while (clusterId.startsWith('-'));
     const result = spawnSync(
       'java',
-      [`-Dlog4j.configuration=file:${log4jPath}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
+      [`-Dlog4j2.configurationFile=${log4jPath}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) {
@@ -198,7 +198,7 @@ export function ensureJars(cacheDir: string, progress: (line: string) => void = 
       throw new WearwatchError(
         'WW_KAFKA_JARS',
         `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().slice(-2000)}`,
-        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:3.9.1), or set KAFKA_BROKERS to an existing cluster',
+        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:4.4.0), or set KAFKA_BROKERS to an existing cluster',
       );
     }
     writeFileSync(marker, new Date().toISOString() + '\n');
