@@ -44,7 +44,7 @@ async function openSender(ctx: CommandContext, flags: AgentFlags): Promise<Sende
       throw new WearwatchError(
         'WW_BAD_OPTION',
         '--server needs an API key and WEARWATCH_AGENT_KEY is not set',
-        'create one with `wearwatch keys create --role fleet_manager --fleet ID`',
+        'create one with `wearwatch keys create --name agents --role fleet_manager --fleet ID` and set WEARWATCH_AGENT_KEY',
       );
     }
     return new GatewaySender(flags.server, key);
