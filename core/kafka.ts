@@ -41,7 +41,16 @@ export function createKafka(config: Pick<Config, 'KAFKA_CLIENT_ID'>, brokers: st
   });
 }
 
-/** Creates the DESIGN.md topics that do not exist yet; returns the names it created. */
+/**
+ * Replication suited to the cluster found: three copies where there are three brokers or more (writes with acks=all
+ * then need two in sync, so one broker can fail without losing an acknowledged event), one copy per broker below.
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; configEntries: { name: string; value: string }[] } {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [] };
+}
+
+/** Creates the DESIGN.md topics that do not exist yet, replicated for the cluster it finds; returns the names it created. */
 export async function ensureTopics(kafka: Kafka, partitions: number, names: string[] = allTopics): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -49,9 +58,10 @@ export async function ensureTopics(kafka: Kafka, partitions: number, names: stri
     const existing = new Set(await admin.listTopics());
     const missing = names.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      const replication = replicationFor((await admin.describeCluster()).brokers.length);
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, ...replication })),
       });
     }
     return missing;

@@ -41,6 +41,8 @@ export class TopicConsumer {
   private readonly consumer: Consumer;
   private readonly log: Logger;
   state: ConsumerState = { status: 'starting' };
+  /** Times this consumer (re)joined its group: a broker failure that moves the group coordinator shows as a rejoin. */
+  joins = 0;
 
   constructor(
     private readonly deps: TopicConsumerDeps,
@@ -53,6 +55,7 @@ export class TopicConsumer {
       maxBytes: deps.config.INGEST_FETCH_MAX_MB * MiB,
       maxBytesPerPartition: deps.config.INGEST_PARTITION_FETCH_MAX_MB * MiB,
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.joins++);
     deps.metrics.track(pipeline.topic);
   }
 

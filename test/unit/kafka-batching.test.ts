@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkByBytes, maxRequestBytes, messageBytes } from '../../core/kafka.ts';
+import { chunkByBytes, maxRequestBytes, messageBytes, replicationFor } from '../../core/kafka.ts';
 
 describe('produce requests within a default broker (message.max.bytes 1 MiB)', () => {
   it('cuts 20,000 telemetry-sized messages into requests under the limit, in order, losing none', () => {
@@ -14,5 +14,16 @@ describe('produce requests within a default broker (message.max.bytes 1 MiB)', (
     expect(messageBytes({ key: 'é', value: Buffer.alloc(10), headers: { reason: 'ab' } })).toBe(64 + 2 + 10 + 6 + 2);
     const big = { key: 'k', value: 'x'.repeat(maxRequestBytes + 1) };
     expect(chunkByBytes([{ key: 'a', value: 'a' }, big, { key: 'b', value: 'b' }]).map((c) => c.length)).toEqual([1, 1, 1]);
+  });
+});
+
+describe('topic replication for the cluster found', () => {
+  it.each([
+    [1, 1, []],
+    [2, 2, []],
+    [3, 3, [{ name: 'min.insync.replicas', value: '2' }]],
+    [5, 3, [{ name: 'min.insync.replicas', value: '2' }]],
+  ])('%i broker(s): replication factor %i', (brokers, factor, entries) => {
+    expect(replicationFor(brokers)).toEqual({ replicationFactor: factor, configEntries: entries });
   });
 });
