@@ -1,6 +1,7 @@
-import { Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer, type ProducerRecord } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer, type ProducerRecord } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { sleep } from './sleep.ts';
 import { allTopics } from './topics.ts';
 
 export type { Kafka };
@@ -60,13 +61,32 @@ export async function ensureTopics(kafka: Kafka, partitions: number, names: stri
     if (missing.length > 0) {
       const replication = replicationFor((await admin.describeCluster()).brokers.length);
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({ topic, numPartitions: partitions, ...replication })),
       });
+      await waitForLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the new topics has a leader. kafkajs's own wait retries only LEADER_NOT_AVAILABLE,
+ * while a KRaft broker (Kafka 4) can answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the topic was created.
+ */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    await sleep(100);
   }
 }
 
