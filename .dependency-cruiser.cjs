@@ -3,7 +3,7 @@
  * from its own layer's allowed neighbours or below; tests and benchmarks may import anything.
  */
 const domains = '(warranty|rma|fleet|analytics|keys|telemetry)';
-const adapters = '(ingest|api|jobs|simulator|dashboards)';
+const adapters = '(ingest|api|jobs|simulator|dashboards|agent)';
 const above = (...layers) => `^(${layers.join('|')})/`;
 
 const layer = (name, from, forbidden, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: forbidden } });
@@ -30,11 +30,12 @@ module.exports = {
     layer('keys-domain', '^keys/', above('warranty', 'rma', 'fleet', 'analytics', 'telemetry'), 'API keys stand alone'),
     layer('telemetry-domain', '^telemetry/', above('warranty', 'rma', 'fleet', 'analytics', 'keys'), 'telemetry plausibility stands on core/ alone'),
     layer('adapters-below-runtime', `^${adapters}/`, above('runtime', 'cli', 'test', 'bench'), 'adapters are composed by runtime/, never the reverse'),
-    layer('ingest-adapter', '^ingest/', above('api', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),
-    layer('api-adapter', '^api/', above('ingest', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),
-    layer('jobs-adapter', '^jobs/', above('ingest', 'api', 'simulator', 'dashboards'), 'adapters do not import each other'),
-    layer('simulator-adapter', '^simulator/', above('ingest', 'api', 'jobs', 'dashboards'), 'adapters do not import each other'),
-    layer('dashboards-adapter', '^dashboards/', above('ingest', 'api', 'jobs', 'simulator'), 'adapters do not import each other'),
+    layer('ingest-adapter', '^ingest/', above('api', 'jobs', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
+    layer('api-adapter', '^api/', above('ingest', 'jobs', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
+    layer('jobs-adapter', '^jobs/', above('ingest', 'api', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
+    layer('simulator-adapter', '^simulator/', above('ingest', 'api', 'jobs', 'dashboards', 'agent'), 'adapters do not import each other'),
+    layer('dashboards-adapter', '^dashboards/', above('ingest', 'api', 'jobs', 'simulator', 'agent'), 'adapters do not import each other'),
+    layer('agent-adapter', '^agent/', above('ingest', 'api', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),
     layer('runtime-below-cli', '^runtime/', above('cli', 'test', 'bench'), 'cli/ calls runtime/, never the reverse'),
     layer('cli-is-the-top', '^cli/', above('test', 'bench'), 'product code never imports tests or benchmarks'),
     { name: 'no-circular', severity: 'error', comment: 'import cycles hide the layering', from: {}, to: { circular: true } },

@@ -6,6 +6,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
 import { loadCatalog } from '../core/catalog/load.ts';
 import { loadConfig } from '../core/config.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
@@ -79,7 +80,7 @@ try {
   log(`fleet of ${units.toLocaleString('en-US')} units (2 telemetry samples each) built in ${((performance.now() - built) / 1000).toFixed(1)} s`);
 
   const serialFile = join(dataDir, 'serials.txt');
-  const sample = await queryRows<{ serial: string }>(client, 'SELECT serial FROM drives ORDER BY rand() LIMIT 20000');
+  const sample = await queryRows<{ serial: string; fleet_id: string }>(client, 'SELECT serial, fleet_id FROM drives ORDER BY rand() LIMIT 20000');
   writeFileSync(serialFile, sample.map((r) => r.serial).join('\n'));
 
   const ingest = await startIngest(started);
@@ -93,11 +94,11 @@ try {
     while (feeding && ingestRate > 0) {
       const started = Date.now();
       const messages = Array.from({ length: Math.ceil(ingestRate / 10) }, () => {
-        const serial = sample[Math.floor(Math.random() * sample.length)]!.serial;
+        const { serial, fleet_id } = sample[Math.floor(Math.random() * sample.length)]!;
         const value = {
           schema: 'wearwatch.telemetry.v1',
           serial,
-          fleet_id: 'fleet-bench',
+          fleet_id,
           collected_at: new Date().toISOString(),
           model: 'WW-NV4-1T',
           host_bytes_written: Math.floor(Math.random() * 1e14),
@@ -105,7 +106,7 @@ try {
         };
         return { key: serial, value: JSON.stringify(value) };
       });
-      await producer.send({ topic: topics.telemetry, messages });
+      await sendInBatches(producer, { topic: topics.telemetry, messages });
       await sleep(Math.max(0, 100 - (Date.now() - started)));
     }
   })();

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { loadConfig } from '../core/config.ts';
 import { decodeTelemetry, telemetryColumns } from '../core/contracts/rows.ts';
-import { ensureTopics } from '../core/kafka.ts';
+import { ensureTopics, sendInBatches } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { queryFirst, queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
@@ -66,6 +66,7 @@ try {
   const { client } = running.clickhouse;
   const topic = `bench.telemetry.${randomUUID().slice(0, 8)}`;
   await ensureTopics(kafka, partitions, [topic]);
+  await enrolBenchDrives(client);
 
   const produceSeconds = await produce(kafka, topic);
   say(`produced in ${produceSeconds.toFixed(1)} s (${Math.round(events / produceSeconds).toLocaleString('en')} events/s)`);
@@ -117,7 +118,8 @@ function sample(i: number) {
   return {
     schema: 'wearwatch.telemetry.v1',
     serial,
-    fleet_id: `fleet-${i % 7}`,
+    // A drive's samples come from the fleet it is enrolled in (enrolBenchDrives); any other would be quarantined.
+    fleet_id: `fleet-${(i % 10_000) % 7}`,
     collected_at: new Date(Date.UTC(2025, 0, 1) + Math.floor(i / 10_000) * 60_000).toISOString(),
     model: 'WW-NV1-1T',
     firmware: '1.0.3',
@@ -132,6 +134,16 @@ function sample(i: number) {
     critical_warning: 0,
     source: 'agent',
   };
+}
+
+/** The 10,000 bench drives, enrolled before their first sample as real drives are: ingest holds samples of unknown serials. */
+async function enrolBenchDrives(client: NonNullable<System['clickhouse']>['client']): Promise<void> {
+  await client.command({
+    query: `INSERT INTO drives (serial, model, fleet_id, price_paid, currency, enrolled_at)
+            SELECT concat('BENCH', leftPad(toString(number), 6, '0')), 'WW-NV1-1T', concat('fleet-', toString(number % 7)), 100, 'USD',
+                   toDateTime64('2024-01-01 00:00:00', 3, 'UTC')
+            FROM numbers(10000)`,
+  });
 }
 
 /**
@@ -181,7 +193,7 @@ async function produce(kafka: NonNullable<System['kafka']>['kafka'], topic: stri
       const value = sample(i);
       messages.push({ key: value.serial, value: JSON.stringify(value) });
     }
-    inFlight.push(producer.send({ topic, messages }));
+    inFlight.push(sendInBatches(producer, { topic, messages }));
     if (inFlight.length >= 16) await inFlight.shift();
     showProgress('producing', start);
   }

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { agentCommand } from './commands/agent.ts';
 import { apiCommand } from './commands/api.ts';
 import { catalogCommand } from './commands/catalog.ts';
 import { configCommand } from './commands/config.ts';
@@ -34,6 +35,7 @@ for (const register of [
   catalogCommand,
   simulateCommand,
   importCommand,
+  agentCommand,
 ])
   register(program);
 

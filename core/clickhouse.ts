@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type ClickHouseClient, type ClickHouseClientConfigOptions, createClient } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import type { Config } from './config.ts';
+import { parseJsonExact } from './contracts/uint64.ts';
 import { WearwatchError } from './errors.ts';
 
 export type { ClickHouseClient };
@@ -23,8 +24,11 @@ type ClickHouseConfig = Pick<Config, 'CLICKHOUSE_URL' | 'CLICKHOUSE_USER' | 'CLI
 const settings = {
   // Timestamps travel as 'YYYY-MM-DD hh:mm:ss.sss' or ISO strings; accept both on insert.
   date_time_input_format: 'best_effort',
+  // 64-bit integers come as JSON numbers; parseJsonExact (json below) keeps those beyond 2^53 exact as decimal strings.
   output_format_json_quote_64bit_integers: 0,
 } as const;
+
+const json = { parse: <T>(text: string) => parseJsonExact(text) as T, stringify: JSON.stringify };
 
 /**
  * The one ClickHouse factory. Embedded chDB and a server are the same @clickhouse/client, so every query, insert and
@@ -38,7 +42,7 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
     // chdb types its connection against @clickhouse/client-common, which @clickhouse/client now bundles as its own
     // copy; the two declarations are the same interface, so the cast only bridges the duplicate type identity.
     const connection = createChdbConnection({ path }) as unknown as ClickHouseClientConfigOptions['connection'];
-    const client = createClient({ connection, clickhouse_settings: settings });
+    const client = createClient({ connection, clickhouse_settings: settings, json });
     await guard(path, async () => {
       await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${database}` });
       // chDB is one in-process session and ignores the client's `database` option; USE makes it the session default.
@@ -57,7 +61,7 @@ export async function openClickHouse(config: ClickHouseConfig): Promise<ClickHou
   } finally {
     await bootstrap.close();
   }
-  const client = createClient({ ...base, database, clickhouse_settings: settings });
+  const client = createClient({ ...base, database, clickhouse_settings: settings, json });
   return { client, mode: 'server', location, cluster: config.CLICKHOUSE_CLUSTER, close: () => client.close() };
 }
 

@@ -129,6 +129,7 @@ export const settings = {
     schema: z.string().trim().min(1).max(500).default('Wearwatch Returns Center, RMA Dept.\\n1200 Service Way, Dock 4\\nAustin, TX 78701\\nUSA'),
     doc: 'where authorised RMA units are shipped; \\n separates lines',
   },
+  WEARWATCH_AGENT_KEY: { schema: optionalText, doc: 'API key (fleet_manager or admin) `wearwatch agent --server` sends with' },
   GRAFANA_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'Grafana base URL for `wearwatch dashboards push`, e.g. https://grafana.example.com' },
   GRAFANA_TOKEN: { schema: optionalText, doc: 'Grafana service-account token (Editor role) for `wearwatch dashboards push`' },
   GRAFANA_FOLDER: {

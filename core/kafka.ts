@@ -1,6 +1,7 @@
-import { Kafka, type KafkaConfig, type LogEntry, logLevel } from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer, type ProducerRecord } from 'kafkajs';
 import type { Config } from './config.ts';
 import type { Logger } from './logger.ts';
+import { sleep } from './sleep.ts';
 import { allTopics } from './topics.ts';
 
 export type { Kafka };
@@ -41,7 +42,16 @@ export function createKafka(config: Pick<Config, 'KAFKA_CLIENT_ID'>, brokers: st
   });
 }
 
-/** Creates the contract topics (core/topics.ts) that do not exist yet; returns the names it created. */
+/**
+ * Replication suited to the cluster found: three copies where there are three brokers or more (writes with acks=all
+ * then need two in sync, so one broker can fail without losing an acknowledged event), one copy per broker below.
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; configEntries: { name: string; value: string }[] } {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, configEntries: replicationFactor >= 3 ? [{ name: 'min.insync.replicas', value: '2' }] : [] };
+}
+
+/** Creates the contract topics (core/topics.ts) that do not exist yet, replicated for the cluster it finds; returns the names it created. */
 export async function ensureTopics(kafka: Kafka, partitions: number, names: string[] = allTopics): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
@@ -49,13 +59,81 @@ export async function ensureTopics(kafka: Kafka, partitions: number, names: stri
     const existing = new Set(await admin.listTopics());
     const missing = names.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      const replication = replicationFor((await admin.describeCluster()).brokers.length);
       await admin.createTopics({
-        waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: -1 })),
+        waitForLeaders: false,
+        topics: missing.map((topic) => ({ topic, numPartitions: partitions, ...replication })),
       });
+      await waitForLeaders(admin, missing);
     }
     return missing;
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * Waits until every partition of the new topics has a leader. kafkajs's own wait retries only LEADER_NOT_AVAILABLE,
+ * while a KRaft broker (Kafka 4) can answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the topic was created.
+ */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${names.join(', ')} have no leader after ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
+/**
+ * The most bytes of messages one produce request carries. A broker with default settings refuses a record batch over
+ * message.max.bytes (1 MiB) and users' clusters keep that default, so every producer splits its sends well below it,
+ * leaving room for record and batch headers.
+ */
+export const maxRequestBytes = 768 * 1024;
+
+/** The largest single message value wearwatch produces: a default broker's message.max.bytes less batch overhead. */
+export const maxMessageBytes = 1_000_000;
+
+const recordOverheadBytes = 64;
+
+/** What a message adds to a produce request, near enough to keep requests under the broker's limit. */
+export function messageBytes(message: Message): number {
+  let bytes = recordOverheadBytes + byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) bytes += name.length + byteLength(value as string | Buffer | undefined);
+  return bytes;
+}
+
+function byteLength(value: string | Buffer | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+}
+
+/** Messages in order, cut into runs of at most `maxBytes` (a message larger than that goes alone, for the broker to judge). */
+export function chunkByBytes<M extends Message>(messages: M[], maxBytes = maxRequestBytes): M[][] {
+  const chunks: M[][] = [];
+  let current: M[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = messageBytes(message);
+    if (current.length > 0 && bytes + size > maxBytes) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/** producer.send in requests a default broker accepts, one after the other so per-key order is kept. */
+export async function sendInBatches(producer: Producer, record: ProducerRecord, maxBytes = maxRequestBytes): Promise<void> {
+  for (const messages of chunkByBytes(record.messages, maxBytes)) await producer.send({ ...record, messages });
 }

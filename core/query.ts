@@ -1,4 +1,5 @@
 import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
+import { parseJsonExact } from './contracts/uint64.ts';
 
 /** Values for a statement's `{name:Type}` placeholders: SQL takes values only this way, never spliced into the text. */
 export type QueryParams = Record<string, unknown>;
@@ -24,7 +25,7 @@ export async function queryRows<T>(client: ClickHouseClient, query: string, para
   const lines = (await result.text()).split('\n');
   const rows: T[] = [];
   for (let i = 0; i < lines.length; i += options.yieldEvery) {
-    for (const line of lines.slice(i, i + options.yieldEvery)) if (line) rows.push(JSON.parse(line) as T);
+    for (const line of lines.slice(i, i + options.yieldEvery)) if (line) rows.push(parseJsonExact(line) as T);
     await new Promise((resolve) => setImmediate(resolve));
   }
   return rows;

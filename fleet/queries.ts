@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { Uint64 } from '../core/contracts/uint64.ts';
 import { queryFirst, queryRows } from '../core/query.ts';
 import { isoTime } from '../core/sql.ts';
 import { type Thresholds, thresholdsFrom } from '../warranty/thresholds.ts';
@@ -26,7 +27,7 @@ export interface DriveRow {
   enrolled_at: string;
   last_seen: string | null;
   firmware: string | null;
-  host_bytes_written: number | null;
+  host_bytes_written: Uint64 | null;
   avg_pe_cycles: number | null;
   temperature_c: number | null;
   temp_out_of_range: boolean;

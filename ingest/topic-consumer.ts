@@ -3,6 +3,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
 import type { Decoded } from '../core/contracts/rows.ts';
 import type { IngestMetrics } from '../core/ingest-metrics.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import type { Logger } from '../core/logger.ts';
 import { type Item, insertCompact, writeBatch } from './batch-writer.ts';
 import { deadLetter, dlqTopic, type Rejection } from './dead-letter.ts';
@@ -67,6 +68,8 @@ export class TopicConsumer {
   private readonly log: Logger;
   private stopRequested = false;
   state: ConsumerState = { status: 'starting' };
+  /** Times this consumer (re)joined its group: a broker failure that moves the group coordinator shows as a rejoin. */
+  joins = 0;
 
   constructor(
     private readonly deps: TopicConsumerDeps,
@@ -86,6 +89,7 @@ export class TopicConsumer {
       // After stop() a crashed consumer must not restart and rejoin the group.
       retry: { retries: 8, initialRetryTime: 200, restartOnFailure: async () => !this.stopRequested },
     });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => this.joins++);
     deps.metrics.track(pipeline.topic);
   }
 
@@ -192,6 +196,6 @@ export class TopicConsumer {
   private async sendToDlq(rejected: Rejection[]): Promise<void> {
     if (rejected.length === 0) return;
     const now = new Date();
-    await this.deps.producer.send({ topic: dlqTopic(this.pipeline.topic), messages: rejected.map((r) => deadLetter(r, now)) });
+    await sendInBatches(this.deps.producer, { topic: dlqTopic(this.pipeline.topic), messages: rejected.map((r) => deadLetter(r, now)) });
   }
 }

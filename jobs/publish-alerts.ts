@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { type AlertFlag, alertEvent } from '../core/contracts/alert.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import { queryRows } from '../core/query.ts';
 import { topics } from '../core/topics.ts';
 import { flagMessage } from '../warranty/flags.ts';
@@ -39,7 +40,7 @@ export async function publishPendingAlerts(client: ClickHouseClient, producer: P
         { run: run_id, limit: pageSize, offset },
       );
       if (rows.length === 0) break;
-      await producer.send({
+      await sendInBatches(producer, {
         topic: topics.alerts,
         acks: -1,
         messages: rows.map((r) => ({ key: r.serial, value: JSON.stringify(toAlert(r)) })),

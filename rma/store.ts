@@ -2,6 +2,7 @@ import type { Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { InspectionFinding, RmaEvent, RmaEventType } from '../core/contracts/rma.ts';
 import { decodeRma } from '../core/contracts/rows.ts';
+import { sendInBatches } from '../core/kafka.ts';
 import type { Logger } from '../core/logger.ts';
 import { insertRows, queryRows } from '../core/query.ts';
 import { isoTime } from '../core/sql.ts';
@@ -49,7 +50,7 @@ export class RmaStore {
   /** Publishes events in order (one serial = one partition, so order holds), then writes them for read-your-writes. */
   async record(events: RmaEvent[]): Promise<void> {
     const values = events.map((e) => JSON.stringify(e));
-    await this.producer.send({ topic: this.topic, acks: -1, messages: events.map((e, i) => ({ key: e.serial, value: values[i]! })) });
+    await sendInBatches(this.producer, { topic: this.topic, acks: -1, messages: events.map((e, i) => ({ key: e.serial, value: values[i]! })) });
     const rows = values.flatMap((v) => {
       const decoded = decodeRma(Buffer.from(v));
       return decoded.ok ? [decoded.row] : [];

@@ -4,6 +4,7 @@ import { enrollment } from '../core/contracts/enrollment.ts';
 import { rmaEvent } from '../core/contracts/rma.ts';
 import { telemetryMessage } from '../core/contracts/telemetry.ts';
 import { WearwatchError } from '../core/errors.ts';
+import { maxRequestBytes, messageBytes } from '../core/kafka.ts';
 import { topics } from '../core/topics.ts';
 
 export type Family = 'telemetry' | 'enrollment' | 'rma';
@@ -20,7 +21,7 @@ const contracts: Record<Family, z.ZodType> = { telemetry: telemetryMessage, enro
 export interface ProducerOptions {
   /** Topic per family; defaults to the contract topics (core/topics.ts). */
   topics?: Partial<Record<Family, string>>;
-  /** Messages per produce request. */
+  /** Most messages per produce request; a request also stops at maxRequestBytes (core/kafka.ts). */
   batchSize?: number;
   /** Produce requests awaiting acknowledgement at once. */
   inFlight?: number;
@@ -39,6 +40,7 @@ export class ContractProducer {
   private readonly inFlight: number;
   private buffer: Record<Family, Message[]> = { telemetry: [], enrollment: [], rma: [] };
   private buffered = 0;
+  private bufferedBytes = 0;
   private readonly pending: Promise<unknown>[] = [];
 
   constructor(kafka: Kafka, options: ProducerOptions = {}) {
@@ -59,7 +61,12 @@ export class ContractProducer {
   /** Validates and buffers one message; sends a batch once enough are buffered, waiting if too many are in flight. */
   async add(event: OutgoingEvent): Promise<void> {
     const value = validate(event);
-    this.buffer[event.topic].push({ key: event.key, value: JSON.stringify(value) });
+    const message = { key: event.key, value: JSON.stringify(value) };
+    const size = messageBytes(message);
+    // A request stays within a default broker's message.max.bytes, however large the messages are.
+    if (this.bufferedBytes + size > maxRequestBytes) await this.dispatch();
+    this.buffer[event.topic].push(message);
+    this.bufferedBytes += size;
     this.produced[event.topic]++;
     if (++this.buffered >= this.batchSize) await this.dispatch();
   }
@@ -85,6 +92,7 @@ export class ContractProducer {
       .map((family) => ({ topic: this.topicOf[family], messages: this.buffer[family] }));
     this.buffer = { telemetry: [], enrollment: [], rma: [] };
     this.buffered = 0;
+    this.bufferedBytes = 0;
     const sent = this.producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.None });
     // A failure surfaces when the batch is awaited; until then keep it from being reported as unhandled.
     sent.catch(() => {});

@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { TelemetryRow } from '../core/contracts/rows.ts';
+import { toBigInt, type Uint64 } from '../core/contracts/uint64.ts';
 import { insertRows, queryRows } from '../core/query.ts';
 import type { KnownReadings, PlausibilityRules } from './plausibility.ts';
 import { type DoorFacts, type ReasonCode, screenSamples, type Verdict } from './screen.ts';
@@ -13,7 +14,7 @@ interface FactsRow {
   serial: string;
   spans: Array<[number, string]>;
   latest_ms: number;
-  host_bytes_written: number;
+  host_bytes_written: Uint64;
   power_on_hours: number;
   power_cycles: number;
   avg_pe_cycles: number;
@@ -44,10 +45,10 @@ export async function loadDoorFacts(client: ClickHouseClient, serials: readonly 
     const known: KnownReadings = {
       latestAtMs: Number(r.latest_ms),
       maxima: {
-        host_bytes_written: Number(r.host_bytes_written),
-        power_on_hours: Number(r.power_on_hours),
-        power_cycles: Number(r.power_cycles),
-        avg_pe_cycles: Number(r.avg_pe_cycles),
+        host_bytes_written: toBigInt(r.host_bytes_written) ?? 0n,
+        power_on_hours: BigInt(r.power_on_hours),
+        power_cycles: BigInt(r.power_cycles),
+        avg_pe_cycles: BigInt(r.avg_pe_cycles),
       },
     };
     facts.known.set(r.serial, known);

@@ -1,3 +1,5 @@
+import { toBigInt, type Uint64 } from '../core/contracts/uint64.ts';
+
 /**
  * The plausibility rules of a telemetry sample, pure so the Kafka door (ingest) and the HTTP gateway apply the same
  * code. Each rule answers the reason a value is implausible, naming the field, or null when it is fine.
@@ -30,18 +32,24 @@ const describeMs = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h`
 const lifetimeCounters = ['host_bytes_written', 'power_on_hours', 'power_cycles', 'avg_pe_cycles'] as const;
 type LifetimeCounter = (typeof lifetimeCounters)[number];
 
-/** What the accepted samples of a unit established: the newest collection time and each counter's maximum (0: none). */
+/**
+ * What the accepted samples of a unit established: the newest collection time and each counter's maximum (0: none),
+ * exact as bigint because bytes written pass 2^53 on busy drives.
+ */
 export interface KnownReadings {
   latestAtMs: number;
-  maxima: Record<LifetimeCounter, number>;
+  maxima: Record<LifetimeCounter, bigint>;
 }
 
 export const noReadings = (): KnownReadings => ({
   latestAtMs: Number.NEGATIVE_INFINITY,
-  maxima: { host_bytes_written: 0, power_on_hours: 0, power_cycles: 0, avg_pe_cycles: 0 },
+  maxima: { host_bytes_written: 0n, power_on_hours: 0n, power_cycles: 0n, avg_pe_cycles: 0n },
 });
 
-export type CounterSample = { collected_at: string } & Partial<Record<LifetimeCounter, number | null>>;
+export type CounterSample = { collected_at: string } & Partial<Record<LifetimeCounter, Uint64 | null>>;
+
+/** The tolerance as parts per million, so the comparison stays in exact integers. */
+const ppm = 1_000_000n;
 
 /**
  * Why a sample that would become the unit's newest reading lowers a lifetime counter beyond the tolerance, or null.
@@ -51,10 +59,10 @@ export type CounterSample = { collected_at: string } & Partial<Record<LifetimeCo
 export function rollbackProblem(sample: CounterSample, known: KnownReadings, rules: Pick<PlausibilityRules, 'counterTolerance'>): string | null {
   if (Date.parse(sample.collected_at) < known.latestAtMs) return null;
   for (const counter of lifetimeCounters) {
-    const value = sample[counter];
+    const value = toBigInt(sample[counter]);
     const max = known.maxima[counter];
-    if (value === undefined || value === null || max === 0) continue;
-    if (value < max * (1 - rules.counterTolerance)) {
+    if (value === undefined || max === 0n) continue;
+    if (value * ppm < max * BigInt(Math.round((1 - rules.counterTolerance) * 1_000_000))) {
       return `${counter}: ${value} is below the unit's known maximum ${max} by more than ${rules.counterTolerance * 100} % (a counter rollback, reset or drive swap)`;
     }
   }
@@ -64,7 +72,10 @@ export function rollbackProblem(sample: CounterSample, known: KnownReadings, rul
 /** Folds an accepted sample into what is known, so the next sample of the same batch is checked against it. */
 export function withSample(known: KnownReadings, sample: CounterSample): KnownReadings {
   const maxima = { ...known.maxima };
-  for (const counter of lifetimeCounters) maxima[counter] = Math.max(maxima[counter], sample[counter] ?? 0);
+  for (const counter of lifetimeCounters) {
+    const value = toBigInt(sample[counter]) ?? 0n;
+    if (value > maxima[counter]) maxima[counter] = value;
+  }
   return { latestAtMs: Math.max(known.latestAtMs, Date.parse(sample.collected_at)), maxima };
 }
 

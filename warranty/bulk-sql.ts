@@ -216,7 +216,8 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   const s2 = stage(
     s1,
     `w_used / w_limit * 100 AS w_pct,
-     w_used >= w_limit AS w_reached,
+     -- Exact: bytes written pass 2^53 on busy drives, where the Float64 w_used rounds.
+     if(is_ssd, l_hbw >= toUInt64(round(w_limit)), w_used >= w_limit) AS w_reached,
      if(first_n AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate`,
   );
   const s3 = stage(

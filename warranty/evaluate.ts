@@ -1,6 +1,7 @@
 import { addMonths, type Day, dayFromIso, dayOfInstant, isoFromDay } from '../core/calendar.ts';
 import { type Catalog, type CatalogModel, decodeSerial, findModel } from '../core/catalog/load.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
+import { fromBigInt } from '../core/contracts/uint64.ts';
 import type { WarrantyStatus } from './rules.ts';
 import {
   type ExclusionFinding,
@@ -98,15 +99,18 @@ function wear(model: CatalogModel, telemetry: TelemetrySummary | null, at: Day):
       remaining_life_days: null,
     };
   }
-  const usedPct = (used / limit) * 100;
+  // Reached or not is decided on exact integers; percentages and rates are measures, doubles are fine for them.
+  const usedExact = BigInt(used);
+  const limitExact = BigInt(Math.round(limit));
+  const usedPct = (Number(used) / limit) * 100;
   const spanMs = first ? Date.parse(latest.collected_at) - Date.parse(first.at) : 0;
-  const rate = first && spanMs >= msPerDay && used >= first.value ? (used - first.value) / (spanMs / msPerDay) : null;
+  const rate = first && spanMs >= msPerDay && usedExact >= BigInt(first.value) ? (Number(used) - first.value) / (spanMs / msPerDay) : null;
   let projected: Day | null = null;
   let life: number | null = null;
-  if (used >= limit) {
+  if (usedExact >= limitExact) {
     life = 0;
   } else if (rate !== null && rate > 0) {
-    const days = Math.floor((limit - used) / rate);
+    const days = Math.floor(Number(limitExact - usedExact) / rate);
     if (days <= projectionHorizonDays) {
       projected = dayOfInstant(latest.collected_at) + days;
       life = Math.max(0, projected - at);
@@ -115,7 +119,7 @@ function wear(model: CatalogModel, telemetry: TelemetrySummary | null, at: Day):
   return {
     ...base,
     used,
-    remaining: Math.max(0, limit - used),
+    remaining: fromBigInt(limitExact > usedExact ? limitExact - usedExact : 0n),
     used_pct: usedPct,
     remaining_pct: Math.max(0, 100 - usedPct),
     measured_at: latest.collected_at,
@@ -157,7 +161,7 @@ export function evaluateUnit(inputs: UnitInputs, atDate: string, catalog: Catalo
     null,
   );
   const w = model ? wear(model, inputs.telemetry, at) : null;
-  const wearReached = w !== null && w.used !== null && w.used >= w.limit;
+  const wearReached = w !== null && w.used !== null && BigInt(w.used) >= BigInt(Math.round(w.limit));
   const wearCode: FailingRule = model?.kind === 'tf' ? 'pe_reached' : 'tbw_reached';
 
   const failing: FailingRule[] = [];

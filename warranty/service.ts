@@ -7,6 +7,9 @@ import { rules, warrantyStatuses } from './rules.ts';
 import type { WarrantyEvaluation } from './types.ts';
 import type { WarrantyIndex } from './unit-index.ts';
 
+/** A count that may pass 2^53 (bytes written): a number, or its exact decimal string beyond. */
+const exactCount = z.union([z.number(), z.string().regex(/^\d+$/)]).describe('exact; a decimal string when above 2^53 - 1');
+
 /** Today's calendar date in UTC, the day the rules evaluate at. */
 export const todayUtc = (now = new Date()): string => now.toISOString().slice(0, 10);
 
@@ -59,8 +62,8 @@ export const publicWarranty = z
         metric: z.enum(['tbw', 'pe']),
         unit: z.enum(['bytes', 'cycles']),
         limit: z.number(),
-        used: z.number().nullable(),
-        remaining: z.number().nullable(),
+        used: exactCount.nullable(),
+        remaining: exactCount.nullable(),
         used_pct: z.number().nullable(),
         remaining_pct: z.number().nullable(),
         measured_at: z.string().nullable(),

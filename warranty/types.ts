@@ -1,4 +1,5 @@
 import type { RmaEventType } from '../core/contracts/rma.ts';
+import type { Uint64 } from '../core/contracts/uint64.ts';
 import type { ExclusionFinding, ReasonCode, WarrantyStatus } from './rules.ts';
 
 /** The inputs and results of the warranty rules: what the unit evaluator, the bulk SQL and the API share. */
@@ -22,7 +23,7 @@ interface WearPoint {
 
 export interface TelemetrySummary {
   /** The unit's newest sample. */
-  latest: { collected_at: string; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
+  latest: { collected_at: string; host_bytes_written: Uint64 | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
   /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingPeriodDays). */
   trailing_hbw: WearPoint | null;
   trailing_pe: WearPoint | null;
@@ -54,8 +55,9 @@ export interface WearFigures {
   metric: 'tbw' | 'pe';
   unit: 'bytes' | 'cycles';
   limit: number;
-  used: number | null;
-  remaining: number | null;
+  /** Exact counters (decimal strings beyond 2^53): a busy drive's bytes written pass what a double holds. */
+  used: Uint64 | null;
+  remaining: Uint64 | null;
   used_pct: number | null;
   remaining_pct: number | null;
   measured_at: string | null;

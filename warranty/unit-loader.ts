@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
+import type { Uint64 } from '../core/contracts/uint64.ts';
 import { queryRows } from '../core/query.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
 import { readChainAsync, type UnitFacts, type UnitFactsRequest } from './unit-chain.ts';
@@ -21,7 +22,7 @@ async function loadDrive(client: ClickHouseClient, serial: string): Promise<Driv
 /** A row of telemetryFactsSql (sql.ts); telemetrySummary converts it to the evaluator's summary. */
 export interface TelemetryRow {
   l_at_ms: number;
-  l_hbw: number | null;
+  l_hbw: Uint64 | null;
   l_pe: number | null;
   l_temp: number | null;
   /** 1 when the window holds a reading of the counter. */

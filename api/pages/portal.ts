@@ -25,8 +25,9 @@ const basisLabels = {
   replacement: 'replacement date',
 } as const;
 
-const tb = (bytes: number) => `${(bytes / 1e12).toLocaleString('en-US', { maximumFractionDigits: 1 })} TB`;
-const cycles = (n: number) => `${Math.round(n).toLocaleString('en-US')} cycles`;
+// Terabytes to one decimal for reading; the exact count is in the JSON API (a decimal string beyond 2^53).
+const tb = (bytes: number | string) => `${(Number(bytes) / 1e12).toLocaleString('en-US', { maximumFractionDigits: 1 })} TB`;
+const cycles = (n: number | string) => `${Math.round(Number(n)).toLocaleString('en-US')} cycles`;
 
 export function lookupForm(serial: string, problem?: string): SafeHtml {
   return html`<form method="get" action="/" role="search" aria-label="Warranty lookup">

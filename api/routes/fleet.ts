@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { alertFlags } from '../../core/contracts/alert.ts';
 import { fleetId, serial } from '../../core/contracts/common.ts';
 import { badRequest, notFound } from '../../core/errors.ts';
+import { sendInBatches } from '../../core/kafka.ts';
 import { csvItems, toEnrollment } from '../../fleet/enrollment.ts';
 import { wearLevels } from '../../fleet/queries.ts';
 import { currentFlags } from '../../warranty/queries.ts';
@@ -26,7 +27,10 @@ const driveRow = z
     enrolled_at: z.string(),
     last_seen: z.string().nullable(),
     firmware: z.string().nullable(),
-    host_bytes_written: z.number().nullable(),
+    host_bytes_written: z
+      .union([z.number(), z.string().regex(/^\d+$/)])
+      .nullable()
+      .describe('exact; a decimal string when above 2^53 - 1'),
     avg_pe_cycles: z.number().nullable(),
     temperature_c: z.number().nullable(),
     temp_out_of_range: z.coerce.boolean(),
@@ -236,7 +240,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
       });
       const accepted = checked.flatMap((c, i) => (c.ok && results[i]!.status === 'accepted' ? [c.value] : []));
       if (accepted.length) {
-        await producer.send({
+        await sendInBatches(producer, {
           topic: apiTopics(deps).enrollment,
           acks: -1,
           messages: accepted.map((e) => ({ key: e.serial, value: JSON.stringify(e) })),

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { describeIssues, type TelemetryRow } from '../../core/contracts/rows.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
+import { parseJsonExact } from '../../core/contracts/uint64.ts';
+import { maxMessageBytes, sendInBatches } from '../../core/kafka.ts';
 import { loadDoorFacts } from '../../telemetry/door.ts';
 import { plausibilityRules } from '../../telemetry/plausibility.ts';
 import { screenSamples, type Verdict } from '../../telemetry/screen.ts';
@@ -50,6 +52,15 @@ function answer(verdict: Verdict): Pick<ItemResult, 'status' | 'reasons'> {
  */
 export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, deps) => {
   const rules = plausibilityRules(deps.config);
+  // Counters beyond 2^53 (bytes written of busy drives) must reach the contract as written, not rounded by JSON.parse.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonExact(body as string));
+    } catch (error) {
+      done(Object.assign(new Error(`body is not valid JSON: ${(error as Error).message}`), { statusCode: 400 }), undefined);
+    }
+  });
   app.post(
     '/v1/telemetry',
     {
@@ -76,13 +87,21 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
       const results: ItemResult[] = checked.map((c, index) => {
         if (!c.ok) return { index, serial: c.serial, status: 'rejected', reasons: [c.reason] };
         const verdict = verdicts[next++]!;
+        const bytes = Buffer.byteLength(JSON.stringify(c.message));
+        if (bytes > maxMessageBytes)
+          return {
+            index,
+            serial: c.serial,
+            status: 'rejected',
+            reasons: [`item is ${bytes} bytes; one message may be at most ${maxMessageBytes} (Kafka's default message.max.bytes)`],
+          };
         const fleet = c.message.fleet_id;
         if (!canSeeFleet(principal, fleet))
           return { index, serial: c.serial, status: 'rejected', reasons: [`fleet_id: this key may not send telemetry for fleet ${fleet}`] };
         return { index, serial: c.serial, ...answer(verdict) };
       });
       const messages = checked.flatMap((c, i) => (c.ok && results[i]!.status !== 'rejected' ? [{ key: c.serial, value: JSON.stringify(c.message) }] : []));
-      if (messages.length) await deps.producer.send({ topic: apiTopics(deps).telemetry, acks: -1, messages });
+      if (messages.length) await sendInBatches(deps.producer, { topic: apiTopics(deps).telemetry, acks: -1, messages });
       return reply.code(202).send(summarize(results));
     },
   );

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromBigInt, toBigInt } from './uint64.ts';
 
 /** Drive serial numbers as vendors print them: letters, digits and a few separators. */
 export const serial = z
@@ -46,4 +47,23 @@ export const storableDate = isoDate.refine(
 );
 
 export const nonNegativeInt = z.number().int().nonnegative();
-export const uint64 = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER, 'too large to be exact (above 2^53)');
+/**
+ * A 64-bit unsigned counter: a JSON number or a decimal string up to 2^64 - 1, output in the Uint64 form (a number while
+ * it is a safe integer, the decimal string beyond). The first branch is the common case and the only one the compiled
+ * fast path (telemetry-fast-path.ts) takes; strings and larger numbers go through zod.
+ */
+const uint64Expected = 'expected a whole number from 0 to 18446744073709551615 (a JSON number or a decimal string)';
+export const uint64 = z.union(
+  [
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.union([z.string(), z.number()]).transform((value, ctx) => {
+      const big = toBigInt(value);
+      if (big === undefined) {
+        ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)}: ${uint64Expected}` });
+        return z.NEVER;
+      }
+      return fromBigInt(big);
+    }),
+  ],
+  { error: uint64Expected },
+);

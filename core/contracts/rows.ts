@@ -4,6 +4,7 @@ import { type RmaEvent, rmaEvent } from './rma.ts';
 import { normalizeSmartctl } from './smartctl/normalize.ts';
 import { type TelemetrySample, telemetryMessage, telemetrySample } from './telemetry.ts';
 import { compileFastPath } from './telemetry-fast-path.ts';
+import { parseJsonExact } from './uint64.ts';
 
 /** A decoded message: the ClickHouse row it becomes, or why it was rejected. */
 export type Decoded<Row> = { ok: true; row: Row } | { ok: false; reason: string };
@@ -35,7 +36,7 @@ export function describeIssues(error: z.ZodError): string {
 function parseJson(value: Buffer | null): { ok: true; json: unknown } | { ok: false; reason: string } {
   if (value === null || value.length === 0) return { ok: false, reason: 'empty message value (tombstone or missing payload)' };
   try {
-    return { ok: true, json: JSON.parse(value.toString('utf8')) };
+    return { ok: true, json: parseJsonExact(value.toString('utf8')) };
   } catch (error) {
     return { ok: false, reason: `not valid JSON: ${(error as Error).message}` };
   }

@@ -14,9 +14,14 @@ const canonicalInstant = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 export function compileFastPath<S extends z.ZodObject>(schema: S, options: { instants: Array<keyof z.input<S> & string> }) {
   const jsonSchema = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
   delete jsonSchema.$schema;
+  // A union field (the 64-bit counters) keeps only its first branch, the plain safe number: other forms (decimal
+  // strings, numbers beyond 2^53) are converted by zod, so passing them through unchanged would differ from its output.
+  const properties = (jsonSchema.properties ?? {}) as Record<string, { type?: string; anyOf?: object[] }>;
+  for (const [key, property] of Object.entries(properties)) {
+    if (property.anyOf) properties[key] = property.anyOf[0] as { type?: string };
+  }
   const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false, validateFormats: false });
   const validate = ajv.compile({ ...jsonSchema, additionalProperties: false });
-  const properties = (jsonSchema.properties ?? {}) as Record<string, { type?: string }>;
   const textFields = Object.keys(properties).filter((key) => properties[key]!.type === 'string' && !options.instants.includes(key as never));
 
   return (json: unknown): z.output<S> | undefined => {

@@ -24,6 +24,13 @@ export const telemetrySample = z.object({
   unsafe_shutdowns: nonNegativeInt.max(4_294_967_295).optional(),
   temperature_c: z.number().int().min(-60).max(200).optional(),
   critical_warning: nonNegativeInt.max(255).optional(),
+  // SAS/SCSI: defects the drive added to its grown defect list (reassigned blocks).
+  grown_defects: uint64.optional(),
+  // smartctl's exit status when the sample came from a smartctl document: bit 2 (a SMART command failed, what the
+  // document holds was still used) and bits 3-7 (disk failing, attributes past threshold, error logs) are evidence
+  // about the drive; smartctl_warning says in words what bit 2 and smartctl's own messages reported.
+  smartctl_exit_status: nonNegativeInt.max(255).optional(),
+  smartctl_warning: z.string().max(1024).optional(),
   source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway']).default('agent'),
 });
 export type TelemetrySample = z.output<typeof telemetrySample>;

@@ -10,7 +10,7 @@ import { sleep } from '../../core/sleep.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomPath = join(here, 'pom.xml');
-const log4jPath = join(here, 'log4j.properties');
+const log4jPath = join(here, 'log4j2.properties');
 
 export interface LocalBrokerOptions {
   /** Folder for the broker's log segments, metadata and its own log file. */
@@ -24,6 +24,26 @@ export interface LocalBrokerOptions {
   /** Called with a line of progress for a person watching. */
   progress?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** One node of a local cluster (all nodes share the cluster id and the voter list); unset: a single node. */
+  cluster?: LocalClusterNode;
+}
+
+interface LocalClusterNode {
+  nodeId: number;
+  /** controller.quorum.voters of the whole cluster, `id@host:controllerPort,…`. */
+  voters: string;
+  clusterId: string;
+  /** Replication of internal and new topics, and the in-sync replicas an acks=all write needs. */
+  replicationFactor: number;
+  minInsyncReplicas: number;
+}
+
+/** A KRaft cluster id: 16 random bytes in URL-safe base64 without padding, not starting with '-' (read as an option). */
+export function newClusterId(): string {
+  let clusterId: string;
+  do clusterId = randomBytes(16).toString('base64url');
+  while (clusterId.startsWith('-'));
+  return clusterId;
 }
 
 /**
@@ -67,7 +87,7 @@ export class LocalKafkaBroker {
       '-Xmx1g',
       '-XX:+UseG1GC',
       '-Djava.awt.headless=true',
-      `-Dlog4j.configuration=file:${log4jPath}`,
+      `-Dlog4j2.configurationFile=${log4jPath}`,
       '-cp',
       classpath,
       'kafka.Kafka',
@@ -78,6 +98,15 @@ export class LocalKafkaBroker {
     closeSync(out);
     this.exited = new Promise((resolve) => this.child!.once('exit', (code) => resolve(code)));
     await this.waitReady(this.options.readyTimeoutMs ?? 90_000, progress);
+  }
+
+  /** Ends the broker at once with SIGKILL, as a crash or a power loss would; start() brings it back on its data. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.exited) return;
+    this.child = undefined;
+    killGroup(child, 'SIGKILL');
+    await this.exited;
   }
 
   /** Stops the broker gracefully (it flushes and closes its logs), forcing it after a grace period. */
@@ -92,12 +121,13 @@ export class LocalKafkaBroker {
   }
 
   private writeProperties(): string {
-    const { dataDir, port, partitions = 1 } = this.options;
+    const { dataDir, port, partitions = 1, cluster } = this.options;
+    const replication = cluster?.replicationFactor ?? 1;
     const file = join(dataDir, 'server.properties');
     const lines = [
       'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${port + 1}`,
+      `node.id=${cluster?.nodeId ?? 1}`,
+      `controller.quorum.voters=${cluster?.voters ?? `1@127.0.0.1:${port + 1}`}`,
       `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${port + 1}`,
       `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
       'controller.listener.names=CONTROLLER',
@@ -105,16 +135,18 @@ export class LocalKafkaBroker {
       'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
       `log.dirs=${join(dataDir, 'logs')}`,
       `num.partitions=${partitions}`,
-      'offsets.topic.replication.factor=1',
+      `offsets.topic.replication.factor=${replication}`,
       'offsets.topic.num.partitions=4',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
+      `transaction.state.log.replication.factor=${replication}`,
+      `transaction.state.log.min.isr=${Math.min(replication, cluster?.minInsyncReplicas ?? 1)}`,
+      `default.replication.factor=${replication}`,
+      `min.insync.replicas=${cluster?.minInsyncReplicas ?? 1}`,
       // One local node: a consumer group need not wait for more members before its first assignment.
       'group.initial.rebalance.delay.ms=0',
       // Topics come from wearwatch's contracts; a typo must not silently create a new one.
       'auto.create.topics.enable=false',
       'log.retention.hours=168',
-      'message.max.bytes=10485760',
+      // message.max.bytes stays at the broker default (1 MiB), as on the clusters users run: producers batch by bytes.
     ];
     writeFileSync(file, lines.join('\n') + '\n');
     return file;
@@ -123,14 +155,10 @@ export class LocalKafkaBroker {
   private format(classpath: string, properties: string, progress: (line: string) => void): void {
     if (existsSync(join(this.options.dataDir, 'logs', 'meta.properties'))) return;
     progress('formatting Kafka storage (first start of this data folder)');
-    // A KRaft cluster id is 16 random bytes in URL-safe base64 without padding; one starting with '-' would be read
-    // by the storage tool as an option, so draw again.
-    let clusterId: string;
-    do clusterId = randomBytes(16).toString('base64url');
-    while (clusterId.startsWith('-'));
+    const clusterId = this.options.cluster?.clusterId ?? newClusterId();
     const result = spawnSync(
       'java',
-      [`-Dlog4j.configuration=file:${log4jPath}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
+      [`-Dlog4j2.configurationFile=${log4jPath}`, '-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) {
@@ -182,7 +210,7 @@ export class LocalKafkaBroker {
  * Copies the broker's jars from Maven into the cache once; the folder name carries a hash of the pom so a version
  * bump fetches afresh. Returns the java classpath.
  */
-function ensureJars(cacheDir: string, progress: (line: string) => void = () => {}): string {
+export function ensureJars(cacheDir: string, progress: (line: string) => void = () => {}): string {
   const pom = readFileSync(pomPath);
   const dir = join(cacheDir, `kafka-${createHash('sha256').update(pom).digest('hex').slice(0, 12)}`);
   const libs = join(dir, 'libs');
@@ -199,7 +227,7 @@ function ensureJars(cacheDir: string, progress: (line: string) => void = () => {
       throw new WearwatchError(
         'WW_KAFKA_JARS',
         `Maven could not fetch the Kafka jars:\n${(result.stdout + result.stderr).trim().slice(-2000)}`,
-        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:3.9.1), or set KAFKA_BROKERS to an existing cluster',
+        'check that Maven Central is reachable (mvn -B dependency:get -Dartifact=org.apache.kafka:kafka_2.13:4.4.0), or set KAFKA_BROKERS to an existing cluster',
       );
     }
     writeFileSync(marker, new Date().toISOString() + '\n');

@@ -64,7 +64,7 @@ describe('importers into Kafka', () => {
     const smartctl = runCli(['import', 'smartctl', smartctlFixtures, '--fleet', 'lab', '--dry-run'], env);
     expect(smartctl.status).toBe(1);
     expect(smartctl.stderr).toMatch(/unusable: .*smart-ata\.json: .*rotating disk/);
-    expect(smartctl.stderr).toMatch(/9 file\(s\): 5 usable \(dry run, nothing sent\), 4 unusable/);
+    expect(smartctl.stderr).toMatch(/19 file\(s\): 12 usable \(dry run, nothing sent\), 7 unusable/);
     const noFleet = runCli(['import', 'smartctl', smartctlFixtures, '--fleet', 'bad fleet!'], env);
     expect(noFleet.status).not.toBe(0);
     expect(noFleet.stderr).toMatch(/--fleet <id>.*letters, digits, dot, dash or underscore only/);

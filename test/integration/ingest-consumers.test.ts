@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../core/config.ts';
+import { sendInBatches } from '../../core/kafka.ts';
 import { createLogger } from '../../core/logger.ts';
 import { dlqTopic } from '../../core/topics.ts';
 import { dlqHeaders } from '../../ingest/dead-letter.ts';
@@ -90,14 +91,14 @@ describe('ingest consumers against the real broker and chDB', () => {
       smartctl: JSON.parse(readFileSync(fixturePath('smart-nvme.json'), 'utf8')),
     };
     const messages = [...samples, smartctl].map((m) => ({ key: 'serial' in m ? String(m.serial) : 'smartctl', value: JSON.stringify(m) }));
-    await producer.send({ topic: topicOf.telemetry, messages });
+    await sendInBatches(producer, { topic: topicOf.telemetry, messages });
     // The same 500 again, as a producer retry or a redelivery would send them.
-    await producer.send({ topic: topicOf.telemetry, messages: messages.slice(0, 500) });
+    await sendInBatches(producer, { topic: topicOf.telemetry, messages: messages.slice(0, 500) });
 
     const serials = Array.from({ length: 40 }, (_, i) => `EN${run}${i}`);
-    await producer.send({ topic: topicOf.enrollment, messages: serials.map((s) => ({ key: s, value: JSON.stringify(enrollmentOf(s)) })) });
+    await sendInBatches(producer, { topic: topicOf.enrollment, messages: serials.map((s) => ({ key: s, value: JSON.stringify(enrollmentOf(s)) })) });
     const rmas = serials.map((s, i) => rmaOf(s, i));
-    await producer.send({ topic: topicOf.rma, messages: [...rmas, ...rmas.slice(0, 10)].map((e) => ({ key: e.serial, value: JSON.stringify(e) })) });
+    await sendInBatches(producer, { topic: topicOf.rma, messages: [...rmas, ...rmas.slice(0, 10)].map((e) => ({ key: e.serial, value: JSON.stringify(e) })) });
 
     await waitFor('all telemetry consumed', async () => (ingest.metrics.snapshot().topics[topicOf.telemetry]!.consumed >= 2_501 ? true : undefined), 30_000);
     await waitFor('rma consumed', async () => (ingest.metrics.snapshot().topics[topicOf.rma]!.consumed >= 50 ? true : undefined), 30_000);
@@ -138,9 +139,12 @@ describe('ingest consumers against the real broker and chDB', () => {
     };
     const good = Array.from({ length: 30 }, (_, i) => telemetryEvent(`AFTER${run}`, i));
     for (const family of Object.keys(bad) as TopicFamily[]) {
-      await producer.send({ topic: topicOf[family], messages: bad[family].map((b, i) => ({ key: `k${i}`, value: b.value, headers: { trace: 'abc' } })) });
+      await sendInBatches(producer, {
+        topic: topicOf[family],
+        messages: bad[family].map((b, i) => ({ key: `k${i}`, value: b.value, headers: { trace: 'abc' } })),
+      });
     }
-    await producer.send({ topic: topicOf.telemetry, messages: good.map((g) => ({ key: g.serial, value: JSON.stringify(g) })) });
+    await sendInBatches(producer, { topic: topicOf.telemetry, messages: good.map((g) => ({ key: g.serial, value: JSON.stringify(g) })) });
 
     for (const family of Object.keys(bad) as TopicFamily[]) {
       const dead = await readMessages(kafka, dlqTopic(topicOf[family]), bad[family].length);
@@ -176,7 +180,7 @@ describe('ingest consumers against the real broker and chDB', () => {
       const failuresBefore = ingest.metrics.snapshot().topics[topicOf.rma]!.write_failures;
       await system.clickhouse!.client.command({ query: 'RENAME TABLE rma_events TO rma_events_away' });
       const events = Array.from({ length: 20 }, (_, i) => rmaOf(`RETRY${run}${i}`, 5000 + i));
-      await producer.send({ topic: topicOf.rma, messages: events.map((e) => ({ key: e.serial, value: JSON.stringify(e) })) });
+      await sendInBatches(producer, { topic: topicOf.rma, messages: events.map((e) => ({ key: e.serial, value: JSON.stringify(e) })) });
 
       await waitFor('a failed write', async () => (ingest.metrics.snapshot().topics[topicOf.rma]!.write_failures > failuresBefore ? true : undefined), 20_000);
       expect(ingest.health().status).toBe('degraded');

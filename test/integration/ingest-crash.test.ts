@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openClickHouse } from '../../core/clickhouse.ts';
 import { loadConfig } from '../../core/config.ts';
-import { ensureTopics } from '../../core/kafka.ts';
+import { ensureTopics, sendInBatches } from '../../core/kafka.ts';
 import { topics } from '../../core/topics.ts';
 import { startCli, waitFor } from '../support/cli.ts';
 import { queryRows } from '../support/clickhouse.ts';
@@ -59,7 +59,8 @@ describe('wearwatch ingest killed with SIGKILL mid-stream', () => {
         const event = telemetryEvent(`${prefix}${i % SERIALS}`, Math.floor(i / SERIALS));
         return { key: event.serial, value: JSON.stringify(event) };
       });
-      await producer.send({ topic: topics.telemetry, messages });
+      // 20,000 messages are about 5 MB: sent in requests a default broker (message.max.bytes 1 MiB) accepts.
+      await sendInBatches(producer, { topic: topics.telemetry, messages });
     }
     await producer.disconnect();
 

@@ -46,6 +46,60 @@ const expected: Record<string, { reason: RegExp } | Record<string, unknown>> = {
   },
   'smart-ata-failed-scrutiny.json': { serial: 'S14LNEACC02756X', host_bytes_written: 10_935_822_505 * 512, avg_pe_cycles: 14, temperature_c: 33 },
   'smart-ata2.json': { serial: 'S24ZN902000L', host_bytes_written: 1_047_174_917 * 512, avg_pe_cycles: 5, temperature_c: 32 },
+  // Written out by hand from each document (sources in test/fixtures/smartctl/SOURCES.md): NVMe data units × 512,000;
+  // SATA vendor attributes in their unit (GiB on Kingston 241/233, 32 MiB on Intel 241); SAS write gigabytes × 10^9.
+  'nvme-intel-dc-p3700-16pb.json': {
+    serial: 'REDACTED',
+    model: 'INTEL SSDPEDMD016T4',
+    host_bytes_written: '16579274242048000',
+    percentage_used: 41,
+    available_spare_pct: 99,
+    power_on_hours: 57_288,
+    power_cycles: 27,
+    unsafe_shutdowns: 0,
+    temperature_c: 21,
+  },
+  'nvme-crucial-p2.json': { model: 'CT250P2SSD8', host_bytes_written: 513_484_800_000, power_on_hours: 10_147, unsafe_shutdowns: 5, temperature_c: 26 },
+  'nvme-samsung-970-evo-plus.json': { host_bytes_written: 1_008_363_008_000, power_on_hours: 3149, unsafe_shutdowns: 12, temperature_c: 35 },
+  'nvme-micron-7450.json': { model: 'Micron_7450_MTFDKCC3T2TFS', host_bytes_written: 639_015_936_000, power_on_hours: 2884, unsafe_shutdowns: 30 },
+  'sata-kingston-sa400-exit4.json': {
+    serial: '50026B73815A7309',
+    model: 'KINGSTON SA400S37240G',
+    host_bytes_written: 2_327_872_274_432,
+    nand_bytes_written: 1_259_499_159_552,
+    percentage_used: 3,
+    avg_pe_cycles: 35,
+    unsafe_shutdowns: 8,
+    media_errors: 0,
+    power_on_hours: 23_892,
+    power_cycles: 10,
+    temperature_c: 23,
+    smartctl_exit_status: 4,
+    smartctl_warning: expect.stringMatching(/^bit 2: a SMART or other command to the disk failed.*; Warning: This result is based on an Attribute check\.$/),
+  },
+  'sata-intel-s3520-dell.json': {
+    model: 'SSDSCKJB240G7R',
+    host_bytes_written: 4_345_064_062_976,
+    percentage_used: 0,
+    unsafe_shutdowns: 167,
+    power_on_hours: 21_213,
+    power_cycles: 186,
+    temperature_c: 47,
+  },
+  'sas-ssd-samsung-mzilt960.json': {
+    serial: 'S5G1NC0W102239',
+    model: 'SAMSUNG MZILT960HBHQ/007',
+    firmware: 'GXA0',
+    host_bytes_written: 6_082_745_000_000,
+    percentage_used: 0,
+    grown_defects: 0,
+    media_errors: 0,
+    power_on_hours: 3862,
+    temperature_c: 35,
+  },
+  'sas-hdd-toshiba-al13sxb.json': { reason: /rotating disk \(HDD, 15000 rpm\)/ },
+  'sas-hdd-seagate-st4000nm0043.json': { reason: /rotating disk \(HDD, 7200 rpm\)/ },
+  'scsi-samsung-870-no-model.json': { reason: /model_name is missing for serial S6PPNJ0RB04XXX/ },
   'smart-ata.json': { reason: /rotating disk \(HDD, 5400 rpm\)/ },
   'smart-scsi.json': { reason: /rotating disk \(HDD, 7200 rpm\)/ },
   'info-nvme-kioxia.json': { reason: /no SMART health data/ },
@@ -116,13 +170,88 @@ describe('normalizeSmartctl rules', () => {
     if (result.ok) expect(result.sample.host_bytes_written).toBeUndefined();
   });
 
+  it.each([
+    [1, /exit status 1: the command line did not parse/],
+    [2, /exit status 2: the device could not be opened/],
+    [3, /exit status 3: the command line did not parse; the device could not be opened/],
+  ])('refuses exit status %i (bits 0-1: no drive was read)', (status, reason) => {
+    const doc = load('smart-nvme.json');
+    doc.smartctl.exit_status = status;
+    expect(normalizeSmartctl(doc, context)).toEqual({ ok: false, reason: expect.stringMatching(reason) });
+  });
+
+  it.each([
+    [4, /^bit 2: /],
+    [8, /^bit 3: SMART status: DISK FAILING$/],
+    [16, /^bit 4: prefail attributes/],
+    [32, /^bit 5: usage or prefail/],
+    [64, /^bit 6: the device error log/],
+    [128, /^bit 7: the device self-test log/],
+    [4 | 8 | 64, /^bit 2: .*; bit 3: .*; bit 6: /],
+  ])('keeps the sample under exit status %i and stores the bits as evidence', (status, warning) => {
+    const doc = load('smart-nvme.json');
+    doc.smartctl.exit_status = status;
+    expect(normalizeSmartctl(doc, context)).toMatchObject({
+      ok: true,
+      sample: { host_bytes_written: 7_773_431 * 512_000, smartctl_exit_status: status, smartctl_warning: expect.stringMatching(warning) },
+    });
+  });
+
+  it('leaves exit status and warning off a clean read', () => {
+    const result = normalizeSmartctl(load('smart-nvme.json'), context);
+    expect(result.ok && 'smartctl_exit_status' in result.sample).toBe(false);
+    expect(result.ok && 'smartctl_warning' in result.sample).toBe(false);
+  });
+
+  it('keeps counters beyond 2^53 exact: NVMe data units given as a number or as a decimal string', () => {
+    const doc = load('smart-nvme.json');
+    doc.nvme_smart_health_information_log.data_units_written = '36028797018963';
+    doc.nvme_smart_health_information_log.media_errors = '18446744073709551615';
+    expect(normalizeSmartctl(doc, context)).toMatchObject({
+      ok: true,
+      sample: { host_bytes_written: '18446744073709056000', media_errors: '18446744073709551615' },
+    });
+    doc.nvme_smart_health_information_log.data_units_written = 36_028_797_018_964;
+    expect(normalizeSmartctl(doc, context)).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/host_bytes_written: expected a whole number from 0 to 18446744073709551615/),
+    });
+  });
+
+  it('reads SAS write gigabytes (10^9 bytes, three decimals) exactly and sums uncorrected errors over read, write, verify', () => {
+    const doc = load('sas-ssd-samsung-mzilt960.json');
+    doc.scsi_error_counter_log.write.gigabytes_processed = '16579274.242';
+    doc.scsi_error_counter_log.read.total_uncorrected_errors = 2;
+    doc.scsi_error_counter_log.verify.total_uncorrected_errors = 5;
+    doc.scsi_grown_defect_list = 12;
+    expect(normalizeSmartctl(doc, context)).toMatchObject({
+      ok: true,
+      sample: { host_bytes_written: '16579274242000000', media_errors: 7, grown_defects: 12 },
+    });
+  });
+
+  it('refuses a SCSI drive that gives neither a rotation rate nor an endurance indicator', () => {
+    const doc = load('sas-ssd-samsung-mzilt960.json');
+    delete doc.rotation_rate;
+    delete doc.scsi_percentage_used_endurance_indicator;
+    expect(normalizeSmartctl(doc, context)).toEqual({ ok: false, reason: expect.stringMatching(/cannot tell it is an SSD/) });
+  });
+
+  it('reads attribute 241 Total_LBAs_Written in 32 MiB units only on Intel model families', () => {
+    const doc = load('sata-intel-s3520-dell.json');
+    doc.ata_smart_attributes.table = doc.ata_smart_attributes.table.filter((r: { id: number }) => r.id === 241);
+    expect(normalizeSmartctl(doc, context)).toMatchObject({ ok: true, sample: { host_bytes_written: 129_493 * 32 * 1024 ** 2 } });
+    doc.model_family = 'Samsung based SSDs';
+    expect(normalizeSmartctl(doc, context)).toMatchObject({ ok: true, sample: { host_bytes_written: 129_493 * 512 } });
+  });
+
   it('gives a reason for a failed read, a missing serial and a non-object', () => {
     const failed = load('smart-nvme.json');
     failed.smartctl.exit_status = 2;
     failed.smartctl.messages = [{ string: 'Smartctl open device: /dev/nvme9 failed: No such device', severity: 'error' }];
     expect(normalizeSmartctl(failed, context)).toEqual({
       ok: false,
-      reason: expect.stringMatching(/could not read the device \(exit status 2: Smartctl open device/),
+      reason: expect.stringMatching(/could not read the device \(exit status 2: the device could not be opened; Smartctl open device/),
     });
     const noSerial = load('smart-nvme.json');
     delete noSerial.serial_number;

@@ -71,7 +71,7 @@ describe('fleet simulation', () => {
       if (previous) {
         expect(sample.collected_at > previous.collected_at).toBe(true);
         for (const counter of counters) {
-          if (sample[counter] !== undefined) expect(sample[counter]!, `${sample.serial} ${counter}`).toBeGreaterThanOrEqual(previous[counter]!);
+          if (sample[counter] !== undefined) expect(BigInt(sample[counter]!), `${sample.serial} ${counter}`).toBeGreaterThanOrEqual(BigInt(previous[counter]!));
         }
         checked++;
       }

@@ -17,7 +17,13 @@ const facts = (): DoorFacts => ({
     ],
   ]),
   known: new Map([
-    ['A1', { latestAtMs: at('2026-05-01T00:00:00Z'), maxima: { host_bytes_written: 700e12, power_on_hours: 9000, power_cycles: 300, avg_pe_cycles: 0 } }],
+    [
+      'A1',
+      {
+        latestAtMs: at('2026-05-01T00:00:00Z'),
+        maxima: { host_bytes_written: 700_000_000_000_000n, power_on_hours: 9000n, power_cycles: 300n, avg_pe_cycles: 0n },
+      },
+    ],
   ]),
 });
 const sample = (over: Partial<ScreenedSample>): ScreenedSample => ({
