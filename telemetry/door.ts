@@ -14,10 +14,11 @@ interface FactsRow {
   serial: string;
   spans: Array<[number, string]>;
   latest_ms: number;
-  host_bytes_written: Uint64;
-  power_on_hours: number;
-  power_cycles: number;
-  avg_pe_cycles: number;
+  /** Null for a serial without accepted samples (the outer join finds no row). */
+  host_bytes_written: Uint64 | null;
+  power_on_hours: number | null;
+  power_cycles: number | null;
+  avg_pe_cycles: number | null;
 }
 
 /** Enrolments and accepted readings of `serials`, in one query whatever the batch size. */
@@ -46,9 +47,9 @@ export async function loadDoorFacts(client: ClickHouseClient, serials: readonly 
       latestAtMs: Number(r.latest_ms),
       maxima: {
         host_bytes_written: toBigInt(r.host_bytes_written) ?? 0n,
-        power_on_hours: BigInt(r.power_on_hours),
-        power_cycles: BigInt(r.power_cycles),
-        avg_pe_cycles: BigInt(r.avg_pe_cycles),
+        power_on_hours: toBigInt(r.power_on_hours) ?? 0n,
+        power_cycles: toBigInt(r.power_cycles) ?? 0n,
+        avg_pe_cycles: toBigInt(r.avg_pe_cycles) ?? 0n,
       },
     };
     facts.known.set(r.serial, known);
