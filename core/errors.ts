@@ -24,6 +24,11 @@ export const errorRegistry = spec({
   WW_METHOD_NOT_ALLOWED: { status: 405, meaning: 'the route does not take this method' },
   WW_NOT_ACCEPTABLE: { status: 406, meaning: 'no representation matches the Accept header' },
   WW_INVALID_TRANSITION: { status: 409, meaning: 'the RMA event does not follow from the RMA state' },
+  WW_FLAG_NOT_RAISED: {
+    status: 409,
+    meaning: 'the flag is not raised on this drive by the latest evaluation, so it cannot be acknowledged or snoozed',
+    hint: 'list the raised flags with GET /v1/fleets/{fleetId}/inbox',
+  },
   WW_LENGTH_REQUIRED: { status: 411, meaning: 'the request needs a Content-Length' },
   WW_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   WW_URI_TOO_LONG: { status: 414, meaning: 'the URL is too long' },

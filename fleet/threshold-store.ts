@@ -6,7 +6,7 @@ import { isoTime } from '../core/sql.ts';
 import type { ThresholdOverride, ThresholdSet, Thresholds } from '../warranty/thresholds.ts';
 
 /** One version of a fleet's thresholds as stored: who changed it, why, and whether it removed the entry. */
-export interface ThresholdVersion {
+export type ThresholdVersion = {
   fleet_id: string;
   model: string | null;
   version: number;
@@ -17,7 +17,7 @@ export interface ThresholdVersion {
   changed_by: string;
   reason: string;
   changed_at: string;
-}
+};
 
 interface StoredRow extends Omit<ThresholdVersion, 'model' | 'removed'> {
   model: string;
