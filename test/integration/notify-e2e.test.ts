@@ -351,4 +351,21 @@ describe('notifications end to end', () => {
       { warn_pct: 60, critical_pct: 70, reason: 'we retire drives at 70 %', changed_by: expect.stringContaining('admin') },
     ]);
   });
+
+  it('exposes fleet figures to Prometheus per fleet and model, never per drive', async () => {
+    const metrics = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(metrics.statusCode).toBe(200);
+    const body = metrics.body;
+    expect(body).toContain('# TYPE wearwatch_fleet_drives gauge');
+    expect(body).toContain(`wearwatch_fleet_drives{fleet="${strictFleet}",model="${model}",level="critical"} 1`);
+    expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="critical"} 1`);
+    expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="warn"} 1`);
+    expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="ok"} 1`);
+    expect(body).toContain(`wearwatch_fleet_flags{fleet="${strictFleet}",model="${model}",flag="near_tbw",level="critical"} 1`);
+    expect(body).toMatch(new RegExp(`wearwatch_fleet_worst_wear_percent\\{fleet="${fleet}",model="${model}"\\} 96(\\.\\d+)?\n`));
+    // Every drive sampled within the last two hours: none is silent.
+    expect(body).toContain(`wearwatch_fleet_drives_not_reporting{fleet="${fleet}",model="${model}"} 0`);
+    expect(body).toMatch(/wearwatch_api_requests_total\{route="\/v1\/fleets\/:fleetId\/inbox",method="GET",status="200"\} \d+/);
+    for (const serial of [unitA, unitB, unitC, strictUnit]) expect(body).not.toContain(serial);
+  });
 });
