@@ -1,4 +1,5 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import { type AlertFlag, alertFlags } from '../core/contracts/alert.ts';
 import { queryRows } from '../core/query.ts';
 import { type CurrentFlag, currentFlags } from '../warranty/queries.ts';
 import { AckStore, type FlagAckRecord } from './ack-store.ts';
@@ -44,6 +45,8 @@ export async function flagInbox(
   const ackOf = new Map(acks.map((a) => [`${a.serial}\n${a.flag}`, a]));
   const raisedAt = new Map(raised.map((r) => [`${r.serial}\n${r.flag}\n${r.level}`, r.raised_at]));
   const levelOrder = ['critical', 'warn', 'review', 'info'];
+  // Within a level, wear near the rating first: it is what ends coverage.
+  const flagOrder = alertFlags;
   const all = flags
     .filter((f) => (!filter.serial || f.serial === filter.serial) && (!filter.level || f.level === filter.level))
     .map(({ fleet_id: _, ...f }): InboxFlag => {
@@ -54,6 +57,12 @@ export async function flagInbox(
       return { ...f, raised_at: since, state, ack: shown };
     })
     .filter((f) => !filter.state || f.state === filter.state)
-    .sort((a, b) => levelOrder.indexOf(a.level) - levelOrder.indexOf(b.level) || b.value - a.value || a.serial.localeCompare(b.serial));
+    .sort(
+      (a, b) =>
+        levelOrder.indexOf(a.level) - levelOrder.indexOf(b.level) ||
+        flagOrder.indexOf(a.flag as AlertFlag) - flagOrder.indexOf(b.flag as AlertFlag) ||
+        b.value - a.value ||
+        a.serial.localeCompare(b.serial),
+    );
   return { total: all.length, flags: all.slice(filter.offset, filter.offset + filter.limit) };
 }
