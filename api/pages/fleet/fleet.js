@@ -35,7 +35,7 @@
         ? null
         : res.json().then((data) => {
             if (!res.ok) {
-              var fields = data.error?.fields || [];
+              const fields = data.error?.fields || [];
               throw new Error((data.error ? data.error.message : res.statusText) + fields.map((f) => ' — ' + f.field + ': ' + f.message).join(''));
             }
             return data;
@@ -116,9 +116,12 @@
     };
     ack.addEventListener('click', () => act('ack'));
     snooze.addEventListener('click', () => act('snooze'));
-    if (f.state === 'open') [reason, ack, snooze].forEach((n) => box.appendChild(n));
-    else {
-      var lift = el('button', 'Lift', { type: 'button' });
+    if (f.state === 'open') {
+      [reason, ack, snooze].forEach((n) => {
+        box.appendChild(n);
+      });
+    } else {
+      const lift = el('button', 'Lift', { type: 'button' });
       lift.addEventListener('click', () =>
         call('DELETE', path + '/acknowledgement')
           .then(reload)
