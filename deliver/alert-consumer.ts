@@ -10,7 +10,7 @@ import { DeliveryStore } from '../notifications/delivery-store.ts';
 import { channelWants } from '../notifications/routing.ts';
 
 /** The idempotency key of an alert: its producer-given id, else a digest of its content (older producers gave none). */
-export const alertIdOf = (alert: AlertEvent): string =>
+const alertIdOf = (alert: AlertEvent): string =>
   alert.id ??
   createHash('sha256')
     .update(JSON.stringify([alert.serial, alert.flag, alert.level, alert.action, alert.at]))

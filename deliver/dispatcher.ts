@@ -5,13 +5,11 @@ import { AckStore } from '../notifications/ack-store.ts';
 import type { Channel } from '../notifications/channel.ts';
 import { ChannelStore } from '../notifications/channel-store.ts';
 import { type Delivery, DeliveryStore } from '../notifications/delivery-store.ts';
+import { isTestAlert } from '../notifications/render.ts';
 import { retryDelay, suppression } from '../notifications/routing.ts';
 import type { Send } from './senders.ts';
 
 export type DispatchConfig = Pick<Config, 'NOTIFY_MAX_ATTEMPTS' | 'NOTIFY_RETRY_BASE_MS' | 'NOTIFY_RETRY_MAX_MS' | 'NOTIFY_POLL_MS'>;
-
-/** Test deliveries carry ids of this form; no acknowledgement ever silences them. */
-export const testAlertPrefix = 'test-';
 
 export interface DispatchCounts {
   delivered: number;
@@ -90,7 +88,7 @@ export class Dispatcher {
       await settle('suppressed', d.attempts, 'the channel was removed or disabled');
       return 'suppressed';
     }
-    if (!d.alert_id.startsWith(testAlertPrefix)) {
+    if (!isTestAlert(d.alert_id)) {
       const why = suppression(d.alert, await this.acks.of(d.fleet_id, d.serial, d.flag), at);
       if (why) {
         await settle('suppressed', d.attempts, why);

@@ -36,7 +36,7 @@ const columns = `toString(fleet_id) AS fleet_id, toString(model) AS model, versi
   ${isoTime('changed_at')} AS changed_at`;
 
 /** Problems with a threshold entry: percentages in (0, 100] with warn below critical, days 1-3650, a catalog model. */
-export function thresholdProblems(t: Thresholds, model: string | null, catalog: Catalog): FieldProblem[] {
+function thresholdProblems(t: Thresholds, model: string | null, catalog: Catalog): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const pct = (field: string, v: number) => {
     if (!(v > 0 && v <= 100)) problems.push({ field: `body.${field}`, message: 'a percentage above 0 and at most 100' });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertFlags } from '../core/contracts/alert.ts';
 
-export const channelKinds = ['webhook', 'email', 'slack'] as const;
+const channelKinds = ['webhook', 'email', 'slack'] as const;
 export type ChannelKind = (typeof channelKinds)[number];
 
 /** Alert levels from least to most urgent: a channel's minimum level lets through its own and every later one. */

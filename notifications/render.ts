@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AlertEvent } from '../core/contracts/alert.ts';
 
 /** What one alert says, in the forms the channels send. */
@@ -47,6 +48,10 @@ export function emailMessage(alert: AlertEvent, baseUrl?: string): EmailMessage 
     ].join('\n'),
   };
 }
+
+/** Test deliveries carry ids of this form; no acknowledgement ever silences them. */
+export const testAlertId = (): string => `test-${randomUUID()}`;
+export const isTestAlert = (alertId: string): boolean => alertId.startsWith('test-');
 
 /** The alert a "send test" delivers: plainly a test, so nobody acts on it. */
 export function testAlert(fleetId: string, now: Date): AlertEvent {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { fleetId } from '../../core/contracts/common.ts';
@@ -6,7 +5,7 @@ import { notFound } from '../../core/errors.ts';
 import { channelInput, publicChannel } from '../../notifications/channel.ts';
 import { ChannelStore } from '../../notifications/channel-store.ts';
 import { DeliveryStore, deliveryStatuses } from '../../notifications/delivery-store.ts';
-import { testAlert } from '../../notifications/render.ts';
+import { testAlert, testAlertId } from '../../notifications/render.ts';
 import { apiKeySecurity, assertFleetAccess, requireRole } from '../auth.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
@@ -19,9 +18,6 @@ const deliveryOut = z
   .object({ channel_id: z.string(), alert_id: z.string(), status: z.enum(deliveryStatuses), attempts: z.number(), last_error: z.string() })
   .loose()
   .meta({ id: 'NotificationDelivery' });
-
-/** Test deliveries carry ids of this form (the dispatcher never silences them); the prefix is shared with deliver/. */
-const testId = () => `test-${randomUUID()}`;
 
 /**
  * Notification channels of a fleet (webhook, e-mail, Slack-compatible), their deliveries and the dead-letter list.
@@ -132,7 +128,7 @@ export const notificationRoutes: FastifyPluginAsyncZod<ApiDependencies> = async 
       const { fleetId: fleet, channelId } = request.params;
       assertFleetAccess(request, fleet);
       await channelOf(fleet, channelId);
-      const alertId = testId();
+      const alertId = testAlertId();
       await deliveries.enqueue([{ alertId, channelId, alert: testAlert(fleet, new Date()) }], new Date());
       return reply.code(202).send({ alert_id: alertId, status: 'pending', delivery: `/v1/fleets/${fleet}/channels/${channelId}/deliveries/${alertId}` });
     },
