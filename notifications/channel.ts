@@ -57,7 +57,10 @@ export interface Channel {
   updated_at: string;
 }
 
-/** A channel as the API shows it: no secret, and a webhook URL's query string (often a token) masked. */
+/** A channel as the API shows it: no secret, and the part of a webhook or Slack URL that often is a token masked. */
 export function publicChannel({ secret: _secret, ...channel }: Channel): Omit<Channel, 'secret'> {
-  return { ...channel, target: channel.kind === 'email' ? channel.target : channel.target.replace(/\?.*$/, '?…') };
+  if (channel.kind === 'email') return channel;
+  // A Slack-style URL is a credential in its last path segment; a webhook's may be in its query string.
+  const target = channel.kind === 'slack' ? channel.target.replace(/\/[^/]+$/, '/…') : channel.target.replace(/\?.*$/, '?…');
+  return { ...channel, target };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../core/contracts/alert.ts';
-import { channelInput } from '../../notifications/channel.ts';
+import { type Channel, channelInput, publicChannel } from '../../notifications/channel.ts';
 import { emailMessage, slackBody, webhookBody } from '../../notifications/render.ts';
 import { ackState, channelWants, type FlagAck, retryDelay, suppression } from '../../notifications/routing.ts';
 import { signWebhook, verifyWebhook } from '../../notifications/signing.ts';
@@ -100,5 +100,31 @@ describe('channel input', () => {
     expect(bad.success).toBe(false);
     expect(bad.error!.issues[0]!.path).toEqual(['target']);
     expect(channelInput.parse({ kind: 'email', name: 'ops', target: 'a@x.test, b@x.test' })).toMatchObject({ target: 'a@x.test, b@x.test', min_level: 'warn' });
+  });
+});
+
+describe('channels as the API shows them', () => {
+  const stored = (kind: Channel['kind'], target: string): Channel => ({
+    channel_id: 'c',
+    fleet_id: 'ops',
+    kind,
+    name: 'n',
+    target,
+    secret: kind === 'webhook' ? 'whsec_x' : '',
+    min_level: 'warn',
+    flags: [],
+    send_cleared: false,
+    enabled: true,
+    version: 1,
+    updated_by: 'ops',
+    created_at: '2026-11-30T00:00:00.000Z',
+    updated_at: '2026-11-30T00:00:00.000Z',
+  });
+  it('never carry the secret, nor the token part of a URL', () => {
+    const hook = publicChannel(stored('webhook', 'https://hooks.example/in?token=abc'));
+    expect(hook).not.toHaveProperty('secret');
+    expect(hook.target).toBe('https://hooks.example/in?…');
+    expect(publicChannel(stored('slack', 'https://hooks.slack.example/services/T0/B0/XYZ')).target).toBe('https://hooks.slack.example/services/T0/B0/…');
+    expect(publicChannel(stored('email', 'ops@x.test')).target).toBe('ops@x.test');
   });
 });
