@@ -15,8 +15,8 @@ import { runWarrantyJob } from '../../jobs/warranty-evaluation.ts';
 import { KeyStore } from '../../keys/api-keys.ts';
 import { DeliveryStore } from '../../notifications/delivery-store.ts';
 import { verifyWebhook, webhookHeaders } from '../../notifications/signing.ts';
-import { type Delivery as Started, startDelivery } from '../../runtime/deliver.ts';
-import { System } from '../../runtime/system.ts';
+import { type Delivery, startDelivery } from '../../runtime/deliver.ts';
+import { type Started, System } from '../../runtime/system.ts';
 import { thresholdsFrom } from '../../warranty/thresholds.ts';
 import { waitFor } from '../support/cli.ts';
 import { testBrokers } from '../support/kafka.ts';
@@ -99,7 +99,7 @@ describe('notifications end to end', () => {
   });
   let system: System;
   let app: ApiServer;
-  let delivery: Started;
+  let delivery: Delivery;
   let auth: { authorization: string };
   let secret: string;
   let webhookId: string;
@@ -175,7 +175,7 @@ describe('notifications end to end', () => {
         enrolled_at: '2026-06-02T00:00:00Z',
       })),
     });
-    delivery = await startDelivery(system as never);
+    delivery = await startDelivery(system as Started);
   }, 120_000);
 
   afterAll(async () => {
