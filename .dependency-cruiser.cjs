@@ -1,43 +1,60 @@
 /**
- * The layers of the tree, bottom to top: core → infra → domains → adapters → runtime → cli. A module imports only
- * from its own layer's allowed neighbours or below; tests and benchmarks may import anything.
+ * The layers of the tree, bottom to top: core → infra → domains → adapters → runtime → cli. A module imports only from
+ * below its layer, a domain only from the domains it is declared to build on, an adapter from no other adapter; tests and
+ * benchmarks may import anything.
  */
-const domains = '(warranty|rma|fleet|analytics|keys|telemetry)';
-const adapters = '(ingest|api|jobs|simulator|dashboards|agent)';
-const above = (...layers) => `^(${layers.join('|')})/`;
+const domains = {
+  warranty: [],
+  rma: ['warranty'],
+  fleet: ['warranty'],
+  analytics: [],
+  keys: [],
+  telemetry: [],
+  notifications: ['warranty', 'fleet'],
+};
+const adapters = ['ingest', 'api', 'jobs', 'simulator', 'dashboards', 'agent', 'deliver'];
+const domainNames = Object.keys(domains);
 
-const layer = (name, from, forbidden, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: forbidden } });
+const under = (...folders) => `^(${folders.join('|')})/`;
+const rule = (name, from, to, comment) => ({ name, comment, severity: 'error', from: { path: from }, to: { path: to } });
 
 module.exports = {
   forbidden: [
-    layer('core-is-the-bottom', '^core/', above('infra', domains, adapters, 'runtime', 'cli', 'test', 'bench'), 'core/ imports nothing of wearwatch but core/'),
-    layer('infra-below-domains', '^infra/', above(domains, adapters, 'runtime', 'cli', 'test', 'bench'), 'infra/ builds on core/ only'),
-    layer(
-      'domains-below-adapters',
-      `^${domains}/`,
-      above('infra', adapters, 'runtime', 'cli', 'test', 'bench'),
-      'a domain is pure logic over core/: no adapter, runtime or infrastructure',
+    rule(
+      'core-is-the-bottom',
+      under('core'),
+      under('infra', ...domainNames, ...adapters, 'runtime', 'cli', 'test', 'bench'),
+      'core/ imports nothing of wearwatch but core/',
     ),
-    layer(
-      'warranty-is-the-base-domain',
-      '^warranty/',
-      above('rma', 'fleet', 'analytics', 'keys', 'telemetry'),
-      'rma and fleet build on warranty, never the reverse',
+    rule('infra-below-domains', under('infra'), under(...domainNames, ...adapters, 'runtime', 'cli', 'test', 'bench'), 'infra/ builds on core/ only'),
+    ...Object.entries(domains).flatMap(([domain, buildsOn]) => [
+      rule(
+        `${domain}-is-a-domain`,
+        under(domain),
+        under('infra', ...adapters, 'runtime', 'cli', 'test', 'bench'),
+        'a domain is logic over core/: no adapter, runtime or infrastructure',
+      ),
+      ...(domainNames.filter((d) => d !== domain && !buildsOn.includes(d)).length
+        ? [
+            rule(
+              `${domain}-builds-on-${buildsOn.join('-') || 'core-only'}`,
+              under(domain),
+              under(...domainNames.filter((d) => d !== domain && !buildsOn.includes(d))),
+              `${domain} may import the domains ${buildsOn.join(', ') || '(none)'} and nothing else of its layer`,
+            ),
+          ]
+        : []),
+    ]),
+    ...adapters.map((adapter) =>
+      rule(
+        `${adapter}-is-an-adapter`,
+        under(adapter),
+        under(...adapters.filter((a) => a !== adapter), 'runtime', 'cli', 'test', 'bench'),
+        'adapters import neither each other nor what composes them',
+      ),
     ),
-    layer('rma-domain', '^rma/', above('fleet', 'analytics', 'keys', 'telemetry'), 'rma builds on warranty only'),
-    layer('fleet-domain', '^fleet/', above('rma', 'analytics', 'keys', 'telemetry'), 'fleet builds on warranty only'),
-    layer('analytics-domain', '^analytics/', above('rma', 'fleet', 'keys', 'warranty', 'telemetry'), 'analytics reads ClickHouse rollups on its own'),
-    layer('keys-domain', '^keys/', above('warranty', 'rma', 'fleet', 'analytics', 'telemetry'), 'API keys stand alone'),
-    layer('telemetry-domain', '^telemetry/', above('warranty', 'rma', 'fleet', 'analytics', 'keys'), 'telemetry plausibility stands on core/ alone'),
-    layer('adapters-below-runtime', `^${adapters}/`, above('runtime', 'cli', 'test', 'bench'), 'adapters are composed by runtime/, never the reverse'),
-    layer('ingest-adapter', '^ingest/', above('api', 'jobs', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
-    layer('api-adapter', '^api/', above('ingest', 'jobs', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
-    layer('jobs-adapter', '^jobs/', above('ingest', 'api', 'simulator', 'dashboards', 'agent'), 'adapters do not import each other'),
-    layer('simulator-adapter', '^simulator/', above('ingest', 'api', 'jobs', 'dashboards', 'agent'), 'adapters do not import each other'),
-    layer('dashboards-adapter', '^dashboards/', above('ingest', 'api', 'jobs', 'simulator', 'agent'), 'adapters do not import each other'),
-    layer('agent-adapter', '^agent/', above('ingest', 'api', 'jobs', 'simulator', 'dashboards'), 'adapters do not import each other'),
-    layer('runtime-below-cli', '^runtime/', above('cli', 'test', 'bench'), 'cli/ calls runtime/, never the reverse'),
-    layer('cli-is-the-top', '^cli/', above('test', 'bench'), 'product code never imports tests or benchmarks'),
+    rule('runtime-below-cli', under('runtime'), under('cli', 'test', 'bench'), 'cli/ calls runtime/, never the reverse'),
+    rule('cli-is-the-top', under('cli'), under('test', 'bench'), 'product code never imports tests or benchmarks'),
     { name: 'no-circular', severity: 'error', comment: 'import cycles hide the layering', from: {}, to: { circular: true } },
   ],
   options: {

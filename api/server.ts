@@ -11,15 +11,18 @@ import { RequestMetrics } from './request-metrics.ts';
 import { adminKeyRoutes } from './routes/admin-keys.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { docsRoutes } from './routes/docs.ts';
+import { flagRoutes } from './routes/flags.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { pageRoutes } from './routes/pages.ts';
 import { rmaRoutes } from './routes/rma.ts';
 import { supportRoutes } from './routes/support.ts';
 import { telemetryGatewayRoutes } from './routes/telemetry-gateway.ts';
 import { telemetryQuarantineRoutes } from './routes/telemetry-quarantine.ts';
+import { thresholdRoutes } from './routes/thresholds.ts';
 import { warrantyRoutes } from './routes/warranty.ts';
 import { services } from './services.ts';
 
@@ -88,6 +91,9 @@ export async function buildServer(deps: ApiDependencies) {
   await app.register(rmaRoutes, deps);
   await app.register(supportRoutes, deps);
   await app.register(fleetRoutes, deps);
+  await app.register(flagRoutes, deps);
+  await app.register(thresholdRoutes, deps);
+  await app.register(notificationRoutes, deps);
   await app.register(telemetryGatewayRoutes, deps);
   await app.register(telemetryQuarantineRoutes, deps);
   await app.register(adminKeyRoutes, deps);

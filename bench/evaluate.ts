@@ -8,6 +8,7 @@ import { queryFirst, queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
+import type { ThresholdSet } from '../warranty/thresholds.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
 /**
@@ -88,6 +89,14 @@ try {
   await client.command({ query: 'OPTIMIZE TABLE telemetry_latest FINAL' });
   log(`generated ${units.toLocaleString()} units with telemetry and RMA history in ${((performance.now() - generated) / 1000).toFixed(1)} s`);
 
+  // A tenth of the fleets have their own thresholds, one of them per model too, so the per-fleet lookup is measured.
+  const benchThresholds: ThresholdSet = {
+    defaults: { warnPct: 80, criticalPct: 95, endingDays: 90 },
+    overrides: [
+      ...Array.from({ length: 50 }, (_, i) => ({ fleetId: `fleet-${i * 10}`, model: null, warnPct: 70, criticalPct: 90, endingDays: 60 })),
+      { fleetId: 'fleet-0', model: catalog.models[0]!.model, warnPct: 60, criticalPct: 85, endingDays: 30 },
+    ],
+  };
   // CPU seconds are reported next to wall time: on a shared machine they move far less than wall time does.
   type Timing = { total: number; cpu: number; steps: Record<string, number>; flags: number };
   let runId = 0;
@@ -102,7 +111,7 @@ try {
       at,
       runId,
       previous: runId > 1 ? { runId: runId - 1, at } : null,
-      thresholds: { warnPct: 80, criticalPct: 95, endingDays: 90 },
+      thresholds: benchThresholds,
     });
     const total = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);

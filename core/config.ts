@@ -158,6 +158,47 @@ export const settings = {
       .default('35 * * * *'),
     doc: 'when `up` decodes new serials into batches and stores a fresh 12-month warranty-load forecast (node-cron syntax); off = never',
   },
+  NOTIFY_GROUP: {
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash or underscore')
+      .default('wearwatch.notify'),
+    doc: 'consumer group that reads wearwatch.alerts.v1 for notification delivery',
+  },
+  NOTIFY_MAX_ATTEMPTS: {
+    schema: z.coerce.number().int().min(1).max(100).default(10),
+    doc: 'attempts per alert and channel before the delivery goes to the dead-letter list',
+  },
+  NOTIFY_RETRY_BASE_MS: {
+    schema: z.coerce.number().int().min(10).max(3_600_000).default(5_000),
+    doc: 'wait before the first retry of a failed delivery (ms); doubles per attempt',
+  },
+  NOTIFY_RETRY_MAX_MS: {
+    schema: z.coerce.number().int().min(10).max(86_400_000).default(1_800_000),
+    doc: 'longest wait between two attempts of a delivery (ms)',
+  },
+  NOTIFY_POLL_MS: { schema: z.coerce.number().int().min(50).max(600_000).default(2_000), doc: 'how often due deliveries (new, retries, tests) are sent (ms)' },
+  NOTIFY_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(120_000).default(10_000), doc: 'time one webhook, Slack or SMTP attempt may take (ms)' },
+  NOTIFY_LINK_BASE_URL: {
+    schema: optionalText.pipe(z.url().optional()),
+    doc: "base URL of wearwatch's pages, for links to the drive in notifications; unset = no link",
+  },
+  SMTP_HOST: { schema: optionalText, doc: 'SMTP server for e-mail channels; unset = e-mail deliveries fail with a message naming this variable' },
+  SMTP_PORT: { schema: port.default(587), doc: 'SMTP server port' },
+  SMTP_SECURE: {
+    schema: z
+      .enum(['true', 'false'])
+      .default('false')
+      .transform((v) => v === 'true'),
+    doc: 'true = TLS from the start (port 465); false = STARTTLS when the server offers it',
+  },
+  SMTP_USER: { schema: optionalText, doc: 'SMTP user name; unset = no authentication' },
+  SMTP_PASSWORD: { schema: optionalText, doc: 'SMTP password' },
+  SMTP_FROM: { schema: z.string().trim().min(3).max(200).default('wearwatch <wearwatch@localhost>'), doc: 'sender address of notification e-mails' },
+  METRICS_STALE_HOURS: {
+    schema: z.coerce.number().int().min(1).max(8760).default(48),
+    doc: '/metrics counts a drive as not reporting when its newest sample is older than this many hours',
+  },
   WEARWATCH_CATALOG: { schema: optionalText, doc: 'product catalog JSON file; unset = the catalog shipped in core/catalog/catalog.json' },
 } as const;
 

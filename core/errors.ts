@@ -25,6 +25,11 @@ const errorRegistry = spec({
   WW_NOT_ACCEPTABLE: { status: 406, meaning: 'no representation matches the Accept header' },
   WW_REQUEST_TIMEOUT: { status: 408, meaning: 'the request did not arrive in time' },
   WW_INVALID_TRANSITION: { status: 409, meaning: 'the RMA event does not follow from the RMA state' },
+  WW_FLAG_NOT_RAISED: {
+    status: 409,
+    meaning: 'the flag is not raised on this drive by the latest evaluation, so it cannot be acknowledged or snoozed',
+    hint: 'list the raised flags with GET /v1/fleets/{fleetId}/inbox',
+  },
   WW_LENGTH_REQUIRED: { status: 411, meaning: 'the request needs a Content-Length' },
   WW_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   WW_URI_TOO_LONG: { status: 414, meaning: 'the URL is too long' },

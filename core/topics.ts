@@ -8,5 +8,11 @@ export const topics = {
 
 export const dlqTopic = (topic: string): string => `${topic}.dlq`;
 
-/** Every topic wearwatch creates: the contracts and, for the consumed ones, their dead-letter topics. */
-export const allTopics: string[] = [...Object.values(topics), dlqTopic(topics.telemetry), dlqTopic(topics.enrollment), dlqTopic(topics.rma)];
+/** Every topic wearwatch creates: the contracts and, for the consumed ones (alerts by notification delivery), their dead-letter topics. */
+export const allTopics: string[] = [
+  ...Object.values(topics),
+  dlqTopic(topics.telemetry),
+  dlqTopic(topics.enrollment),
+  dlqTopic(topics.rma),
+  dlqTopic(topics.alerts),
+];

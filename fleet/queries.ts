@@ -15,6 +15,10 @@ export interface DriveFilter {
   level?: WearLevel;
   /** Warranty status of the latest bulk evaluation (active, expired_tbw, …). */
   status?: string;
+  /** Only drives with this flag raised by the latest evaluation. */
+  flag?: string;
+  /** Serial contains this text (any case). */
+  q?: string;
   limit: number;
   offset: number;
 }
@@ -33,6 +37,7 @@ export interface DriveRow {
   temp_out_of_range: boolean;
   wear_pct: number | null;
   wear_level: WearLevel;
+  flags: string[];
   warranty_status: string | null;
   coverage_end: string | null;
   evaluated_on: string | null;
@@ -53,14 +58,23 @@ const fleetDrives = `
          l.temperature_c AS temperature_c,
          coalesce(l.temperature_c < c.temp_min_c OR l.temperature_c > c.temp_max_c, false) AS temp_out_of_range,
          round(if(toString(c.kind) = 'ssd', l.host_bytes_written / (c.tbw_tb * 1e12), l.avg_pe_cycles / c.pe_cycles) * 100, 2) AS wear_pct,
-         multiIf(wear_pct IS NULL, 'unknown', wear_pct >= {critical:Float64}, 'critical', wear_pct >= {warn:Float64}, 'warn', 'ok') AS wear_level,
+         -- An evaluated drive's level is the one its fleet's thresholds gave it (the flag bits); before its first
+         -- evaluation the configured defaults decide.
+         multiIf(wear_pct IS NULL, 'unknown',
+                 w.serial IS NOT NULL, multiIf(bitTest(w.flag_mask, 1), 'critical', bitTest(w.flag_mask, 0), 'warn', 'ok'),
+                 wear_pct >= {critical:Float64}, 'critical', wear_pct >= {warn:Float64}, 'warn', 'ok') AS wear_level,
+         if(w.serial IS NULL, [], arrayFilter(x -> x != '', [
+           if(bitAnd(w.flag_mask, 3) != 0, if(kind = 'tf', 'near_pe', 'near_tbw'), ''),
+           if(bitTest(w.flag_mask, 2), 'wearout_before_coverage_end', ''),
+           if(bitTest(w.flag_mask, 3), 'warranty_ending', ''),
+           if(bitTest(w.flag_mask, 4), 'temperature_out_of_range', '')])) AS flags,
          w.status AS warranty_status, if(w.coverage_end IS NULL, NULL, toString(w.coverage_end)) AS coverage_end,
          if(w.serial IS NULL, NULL, toString(w.snapshot_date)) AS evaluated_on
   FROM (SELECT * FROM drives FINAL WHERE fleet_id = {fleet:String}) AS d
   LEFT JOIN (SELECT * FROM telemetry_latest FINAL WHERE serial IN (SELECT serial FROM drives FINAL WHERE fleet_id = {fleet:String})) AS l
     ON l.serial = d.serial
   LEFT JOIN (SELECT * FROM catalog_models FINAL) AS c ON c.model = d.model
-  LEFT JOIN (SELECT serial, snapshot_date, toString(status) AS status, coverage_end FROM warranty_status FINAL
+  LEFT JOIN (SELECT serial, snapshot_date, toString(status) AS status, coverage_end, flag_mask FROM warranty_status FINAL
              WHERE fleet_id = {fleet:String} AND snapshot_date = (SELECT max(snapshot_date) FROM warranty_status)) AS w
     ON w.serial = d.serial`;
 
@@ -93,13 +107,17 @@ export class FleetQueries {
     const where = `WHERE ({model:String} = '' OR model = {model:String})
                      AND ({near:String} = '' OR (kind = if({near:String} = 'tbw', 'ssd', 'tf') AND wear_pct >= {warn:Float64}))
                      AND ({level:String} = '' OR wear_level = {level:String})
-                     AND ({status:String} = '' OR warranty_status = {status:String})`;
+                     AND ({status:String} = '' OR warranty_status = {status:String})
+                     AND ({flag:String} = '' OR has(flags, {flag:String}))
+                     AND ({q:String} = '' OR positionCaseInsensitive(serial, {q:String}) > 0)`;
     const query_params = {
       ...this.params(fleet),
       model: filter.model ?? '',
       near: filter.near ?? '',
       level: filter.level ?? '',
       status: filter.status ?? '',
+      flag: filter.flag ?? '',
+      q: filter.q ?? '',
       limit: filter.limit,
       offset: filter.offset,
     };

@@ -2,11 +2,11 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
 import type { Decoded } from '../core/contracts/rows.ts';
+import { deadLetter, dlqTopic, type Rejection } from '../core/dead-letter.ts';
 import type { IngestMetrics } from '../core/ingest-metrics.ts';
 import { sendInBatches } from '../core/kafka.ts';
 import type { Logger } from '../core/logger.ts';
 import { type Item, insertCompact, writeBatch } from './batch-writer.ts';
-import { deadLetter, dlqTopic, type Rejection } from './dead-letter.ts';
 import { retryWithBackoff } from './retry.ts';
 
 /** One topic family: where it comes from, which table it lands in, and how a message becomes a row. */

@@ -9,6 +9,7 @@ import { flagMessage } from '../warranty/flags.ts';
 const pageSize = 5_000;
 
 interface FlagEventRow {
+  run_id: number;
   serial: string;
   fleet_id: string;
   flag: AlertFlag;
@@ -34,7 +35,7 @@ export async function publishPendingAlerts(client: ClickHouseClient, producer: P
     for (let offset = 0; ; offset += pageSize) {
       const rows = await queryRows<FlagEventRow>(
         client,
-        `SELECT serial, fleet_id, flag, level, action, toUnixTimestamp64Milli(at) AS at_ms, value, threshold
+        `SELECT run_id, serial, fleet_id, flag, level, action, toUnixTimestamp64Milli(at) AS at_ms, value, threshold
          FROM warranty_flag_events WHERE run_id = {run:UInt64}
          ORDER BY serial, flag, action LIMIT {limit:UInt32} OFFSET {offset:UInt64}`,
         { run: run_id, limit: pageSize, offset },
@@ -61,6 +62,7 @@ export async function publishPendingAlerts(client: ClickHouseClient, producer: P
 function toAlert(r: FlagEventRow) {
   return alertEvent.parse({
     schema: 'wearwatch.alerts.v1',
+    id: `${r.run_id}.${r.serial}.${r.flag}.${r.action}`,
     serial: r.serial,
     fleet_id: r.fleet_id,
     flag: r.flag,

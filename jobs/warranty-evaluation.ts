@@ -4,6 +4,7 @@ import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { WearwatchError } from '../core/errors.ts';
 import { insertRows, queryFirst } from '../core/query.ts';
+import { ThresholdStore } from '../fleet/threshold-store.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
 import type { Thresholds } from '../warranty/thresholds.ts';
 import { publishPendingAlerts } from './publish-alerts.ts';
@@ -26,6 +27,7 @@ export interface JobRun {
 export interface JobDeps {
   client: ClickHouseClient;
   catalog: Catalog;
+  /** The configured defaults; each fleet's own thresholds are read from the threshold store at the start of a run. */
   thresholds: Thresholds;
   /** Without a producer the run's alerts stay in the outbox until a run with one publishes them. */
   producer?: Producer;
@@ -98,11 +100,12 @@ export async function runWarrantyJob(deps: JobDeps): Promise<JobRun> {
   };
   await record(client, run);
   try {
+    const thresholds = await new ThresholdStore(client, deps.catalog).set(deps.thresholds);
     const result = await runBulkEvaluation(client, deps.catalog, {
       at: run.snapshot_date,
       runId: run.run_id,
       previous: Number(prev?.last_ok ?? 0) > 0 ? { runId: Number(prev!.last_ok), at: prev!.last_ok_at } : null,
-      thresholds: deps.thresholds,
+      thresholds,
       progress,
     });
     Object.assign(run, result, { outcome: 'ok', finished_at: new Date().toISOString() });

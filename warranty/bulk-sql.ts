@@ -10,7 +10,8 @@ import {
   replacementMinimumDays,
   statusByReason,
 } from './rules.ts';
-import type { Thresholds } from './thresholds.ts';
+import type { ThresholdSet } from './thresholds.ts';
+import { withThresholds } from './thresholds-sql.ts';
 import { decoded, isEnrolled, rmaByAt, telemetryColumns, unitFlags } from './unit-facts-sql.ts';
 
 /**
@@ -164,7 +165,7 @@ const bit = (code: FailingRule) => 2 ** failingRuleOrder.indexOf(code);
  * column Nullable): NULL for the columns that are Nullable at their source (a replacement's parent, the price paid, the
  * replacement's serial), which thereby say "none" without an if per unit, and 0 for counts and masks.
  */
-export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null): BulkSql {
+export function snapshotSql(catalog: Catalog, at: string, runId: number, t: ThresholdSet, previous: PreviousRun | null): BulkSql {
   const params: Record<string, unknown> = {
     at,
     run_id: runId,
@@ -172,9 +173,6 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     reasons: [...statusReasons],
     statuses: statusReasons.map((r) => statusByReason[r]),
     bases: ['replacement', '', 'purchase', 'manufacture'],
-    warn: t.warnPct,
-    critical: t.criticalPct,
-    ending: t.endingDays,
   };
   const telemetry = ['l_at_ms', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
   const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
@@ -261,18 +259,18 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   cap_amount AS liability_cap,
   cap_currency AS currency,
   -- A NULL condition (no reading, no coverage end) counts as false; an active unit's coverage ends after {at}, so it
-  -- has at most {ending} days left exactly when it ends by {at} + {ending}.
+  -- has at most th_ending days left exactly when it ends by {at} + th_ending. Thresholds are the unit's fleet's (withThresholds).
   toUInt8(
     if(status = 'replaced', 0,
-       multiIf(w_pct >= {critical:Float64}, ${flagBits.near_critical}, w_pct >= {warn:Float64}, ${flagBits.near_warn}, 0)
+       multiIf(w_pct >= th_critical, ${flagBits.near_critical}, w_pct >= th_warn, ${flagBits.near_warn}, 0)
        + if(temp_out, ${flagBits.temperature}, 0))
     + if(status = 'active',
-         if(projected < end_excl, ${flagBits.wearout}, 0) + if(end_excl <= addDays({at:Date32}, {ending:UInt32}), ${flagBits.ending}, 0),
+         if(projected < end_excl, ${flagBits.wearout}, 0) + if(end_excl <= addDays({at:Date32}, th_ending), ${flagBits.ending}, 0),
          0)) AS flag_mask,
   flags_before,
   {run_id:UInt64} AS run_id,
   now64(3) AS evaluated_at
-FROM ${s4}`;
+FROM ${withThresholds(catalog, t, params, s4)}`;
   // A run yields one row per serial, so the insert-time deduplication of ReplacingMergeTree would only cost a pass.
   // Blocks of half a million rows let both insert threads sort and write parts: with the default of about a million,
   // one thread wrote a 1 M-unit snapshot alone (0.45 s against 0.56 s for the insert).

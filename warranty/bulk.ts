@@ -2,13 +2,14 @@ import { type Catalog, writeCatalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { insertRows, queryRows } from '../core/query.ts';
 import { type BulkSql, decodeSerialsSql, flagChangesSql, lineageSql, type PreviousRun, recordFlagsSql, runCountsSql, snapshotSql } from './bulk-sql.ts';
-import type { Thresholds } from './thresholds.ts';
+import type { ThresholdSet } from './thresholds.ts';
 
 export interface BulkRunOptions {
   /** Evaluation date 'YYYY-MM-DD'. */
   at: string;
   runId: number;
-  thresholds: Thresholds;
+  /** The defaults and each fleet's own thresholds. */
+  thresholds: ThresholdSet;
   /** Last successful run, whose flags this run's flags are compared with (null: none, every flag is new). */
   previous: PreviousRun | null;
   progress?: (line: string) => void;
@@ -51,12 +52,24 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
         run_id: runId,
         snapshot_date: at,
         catalog_version: catalog.version,
-        warn_pct: t.warnPct,
-        critical_pct: t.criticalPct,
-        ending_days: t.endingDays,
+        warn_pct: t.defaults.warnPct,
+        critical_pct: t.defaults.criticalPct,
+        ending_days: t.defaults.endingDays,
         started_at: Date.now(),
       },
     ]);
+    await insertRows(
+      client,
+      'warranty_run_thresholds',
+      t.overrides.map((o) => ({
+        run_id: runId,
+        fleet_id: o.fleetId,
+        model: o.model ?? '',
+        warn_pct: o.warnPct,
+        critical_pct: o.criticalPct,
+        ending_days: o.endingDays,
+      })),
+    );
   });
   await step('decode', () => run(client, decodeSerialsSql(catalog)));
   const { previous } = options;

@@ -10,6 +10,7 @@ const navigation: { href: string; label: string }[] = [
   { href: '/models', label: 'Models and ratings' },
   { href: '/docs', label: 'API' },
   { href: '/analytics', label: 'Analytics' },
+  { href: '/fleet', label: 'Fleet' },
 ];
 
 export interface PageOptions {

@@ -35,7 +35,8 @@ const driveRow = z
     temperature_c: z.number().nullable(),
     temp_out_of_range: z.coerce.boolean(),
     wear_pct: z.number().nullable().describe('percent of the TBW (SSD) or P/E (TF) rating used'),
-    wear_level: z.enum(wearLevels),
+    wear_level: z.enum(wearLevels).describe("by the fleet's thresholds once evaluated, the configured defaults before"),
+    flags: z.array(z.string()).describe('flags raised by the latest evaluation'),
     warranty_status: z.string().nullable().describe('from the latest bulk evaluation; null until the unit has been evaluated'),
     coverage_end: z.string().nullable(),
     evaluated_on: z.string().nullable(),
@@ -94,7 +95,7 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
     {
       ...readers,
       schema: {
-        summary: 'Drives of a fleet, most worn first; filter by warranty status, near TBW / P/E limit, wear level or model',
+        summary: 'Drives of a fleet, most worn first; search by serial, filter by warranty status, flag, near TBW / P/E limit, wear level or model',
         tags,
         security: apiKeySecurity,
         params: fleetParams,
@@ -103,6 +104,8 @@ export const fleetRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, d
           near: z.enum(['tbw', 'pe']).optional().describe('only drives at or past the warning threshold of this rating'),
           level: z.enum(wearLevels).optional(),
           model: z.string().trim().min(1).max(128).optional(),
+          flag: z.enum(alertFlags).optional(),
+          q: z.string().trim().min(1).max(64).optional().describe('serial contains this text'),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
           offset: z.coerce.number().int().min(0).max(10_000_000).default(0),
         }),

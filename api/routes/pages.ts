@@ -10,6 +10,7 @@ import { rmaRequest } from '../../rma/service.ts';
 import { toPublicWarranty } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { fieldProblems } from '../errors.ts';
+import { registerFleetPages } from '../pages/fleet/pages.ts';
 import { html, notice, sendPage } from '../pages/layout.ts';
 import { lookupForm, modelTable, problemSummary, type RmaFormValues, rmaForm, rmaGuide, rmaStatus, warrantyResult } from '../pages/portal.ts';
 import { publicRoute } from '../rate-limit.ts';
@@ -131,6 +132,8 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       throw error;
     }
   });
+
+  registerFleetPages(app);
 
   app.get('/models', page, async (_request, reply) => sendPage(reply, { title: 'Models and ratings', path: '/models', body: modelTable(models) }));
 };

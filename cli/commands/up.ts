@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { KeyStore } from '../../keys/api-keys.ts';
 import { startApi } from '../../runtime/api.ts';
+import { startDelivery } from '../../runtime/deliver.ts';
 import { runDemo } from '../../runtime/demo.ts';
 import { startIngest } from '../../runtime/ingest.ts';
 import { startProcessors } from '../../runtime/jobs.ts';
@@ -28,6 +29,7 @@ export function upCommand(program: Command): void {
           const started = await system.start();
           const ingest = await startIngest(started);
           const scheduler = await startProcessors(started);
+          await startDelivery(started);
 
           const base = await startApi(started, { ingestMetrics: ingest.metrics });
           progress(`wearwatch is up — portal: ${base}/  API docs: ${base}/docs  health: ${base}/healthz  (Ctrl-C to stop)`);

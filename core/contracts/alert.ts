@@ -7,6 +7,8 @@ export type AlertFlag = (typeof alertFlags)[number];
 /** Produced by the processors whenever a flag is raised, changes level, or clears. */
 export const alertEvent = z.object({
   schema: z.literal('wearwatch.alerts.v1'),
+  /** Stable per raise or clear of one flag in one evaluation run: producing it again (at least once) keeps the id. */
+  id: z.string().min(1).max(200).optional(),
   serial,
   fleet_id: fleetId,
   flag: z.enum(alertFlags),

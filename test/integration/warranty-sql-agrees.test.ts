@@ -6,6 +6,7 @@ import type { ClickHouse } from '../../core/clickhouse.ts';
 import { runBulkEvaluation } from '../../warranty/bulk.ts';
 import { evaluateUnit } from '../../warranty/evaluate.ts';
 import { flagsFor } from '../../warranty/flags.ts';
+import { type ThresholdSet, thresholdsFor } from '../../warranty/thresholds.ts';
 import type { WarrantyEvaluation } from '../../warranty/types.ts';
 import { loadUnitInputs } from '../../warranty/unit-loader.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
@@ -17,7 +18,16 @@ import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
  * out the same, field by field, from both.
  */
 const catalog = loadCatalog();
-const thresholds = { warnPct: 80, criticalPct: 95, endingDays: 90 };
+const ssdModel = catalog.models.find((m) => m.kind === 'ssd')!.model;
+// fleet-0 keeps the defaults; fleet-1 has its own for all models; fleet-2 for one model only (its others keep the defaults).
+const thresholds: ThresholdSet = {
+  defaults: { warnPct: 80, criticalPct: 95, endingDays: 90 },
+  overrides: [
+    { fleetId: 'fleet-1', model: null, warnPct: 60, criticalPct: 70, endingDays: 200 },
+    { fleetId: 'fleet-2', model: ssdModel, warnPct: 50, criticalPct: 75, endingDays: 30 },
+  ],
+};
+const fleetOf = (i: number) => `fleet-${i % 3}`;
 const models = [...catalog.models.map((m) => m.model), 'WW-UNKNOWN-1'];
 const ats = ['2027-02-28', '2028-02-29', '2027-03-01', '2026-11-24', '2025-12-31', '2029-01-15'];
 
@@ -42,7 +52,8 @@ const unitArb = fc.record({
   samples: fc.array(
     fc.record({
       ago: fc.integer({ min: 0, max: 50 * 24 * 60 }),
-      wear: fc.oneof(fc.constant(1), fc.constant(0.8), fc.constant(0.95), fc.double({ min: 0, max: 1.2, noNaN: true })),
+      // Wear exactly at each fleet's thresholds, so both writings must agree on the boundary.
+      wear: fc.oneof(fc.constant(1), fc.constant(0.8), fc.constant(0.95), fc.constantFrom(0.5, 0.6, 0.7, 0.75), fc.double({ min: 0, max: 1.2, noNaN: true })),
       temp: fc.option(fc.integer({ min: -45, max: 95 }), { nil: null }),
       missing: fc.boolean(),
     }),
@@ -92,12 +103,12 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
         : 'rel' in u.purchase
           ? addMonths(at, -36) + u.purchase.rel
           : 'ending' in u.purchase
-            ? addMonths(at + thresholds.endingDays, -(model?.warranty_months ?? 36)) + u.purchase.ending
+            ? addMonths(at + thresholdsFor(thresholds, fleetOf(i), u.model).endingDays, -(model?.warranty_months ?? 36)) + u.purchase.ending
             : at + u.purchase.days;
     const drive = {
       serial: serials[i],
       model: u.model,
-      fleet_id: `fleet-${i % 3}`,
+      fleet_id: fleetOf(i),
       purchase_date: purchase === null ? null : isoFromDay(purchase),
       proof_of_purchase: u.proof ? `INV-${i}` : null,
       price_paid: u.price,
@@ -166,7 +177,7 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
 }
 
 /** The TypeScript evaluation in the shape of a warranty_status row. */
-function asRow(e: WarrantyEvaluation) {
+function asRow(e: WarrantyEvaluation, fleetId: string, model: string) {
   return {
     status: e.status,
     status_reason: e.status_reason.code,
@@ -196,7 +207,7 @@ function asRow(e: WarrantyEvaluation) {
     claim_eligible: e.claim.eligible ? 1 : 0,
     liability_cap: e.claim.liability_cap?.amount ?? null,
     currency: e.claim.liability_cap?.currency ?? '',
-    flags: flagsFor(e, thresholds),
+    flags: flagsFor(e, thresholdsFor(thresholds, fleetId, model)),
   };
 }
 
@@ -217,11 +228,11 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
         const serials = await load(ch, fleet);
         runId++;
         await runBulkEvaluation(ch.client, catalog, { at: fleet.at, runId, previous: null, thresholds });
-        const rows = await queryRows<Record<string, unknown> & { serial: string }>(
+        const rows = await queryRows<Record<string, unknown> & { serial: string; fleet_id: string; model: string }>(
           ch,
           `SELECT * EXCEPT (snapshot_date, serial, fleet_id, model, kind, run_id, evaluated_at, failing_mask, flag_mask, flags_before),
                   days_left, wear_metric, wear_used_pct, wear_remaining, wear_remaining_pct, remaining_life_days, claim_eligible,
-                  exclusions, failing_rules, serial
+                  exclusions, failing_rules, serial, toString(fleet_id) AS fleet_id, toString(model) AS model
            FROM warranty_status WHERE run_id = {run:UInt64}`,
           { run: runId },
         );
@@ -240,12 +251,14 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
         for (const row of rows) {
           const inputs = await loadUnitInputs(ch.client, row.serial, fleet.at);
           expect(inputs, row.serial).not.toBeNull();
-          const expected = asRow(evaluateUnit(inputs!, fleet.at, catalog));
-          const { serial, ...actual } = row;
+          const { serial, fleet_id, model, ...actual } = row;
+          const expected = asRow(evaluateUnit(inputs!, fleet.at, catalog), fleet_id, model);
           expect({ serial, ...actual, flags: flagsOf(serial) }).toEqual({ serial, ...expected });
           seen.add(expected.status);
           if (expected.coverage_basis) seen.add(`basis:${expected.coverage_basis}`);
           if (expected.flags.length) seen.add('flagged');
+          // A near-limit flag judged by a fleet's own thresholds, not the defaults.
+          if (fleet_id !== 'fleet-0' && expected.flags.some((f) => f.flag.startsWith('near_') && f.threshold < 80)) seen.add('fleet-threshold');
         }
       }),
       { numRuns: 40, seed: Number(process.env.WARRANTY_PROPERTY_SEED ?? Date.now() % 1_000_000), endOnFailure: true },
@@ -264,6 +277,7 @@ describe('bulk SQL and the TypeScript evaluator agree', () => {
       'basis:manufacture',
       'basis:replacement',
       'flagged',
+      'fleet-threshold',
     ]) {
       expect(seen, outcome).toContain(outcome);
     }

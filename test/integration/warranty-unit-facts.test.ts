@@ -4,7 +4,7 @@ import { type Catalog, decodeSerial, defaultCatalogPath, loadCatalog, parseCatal
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import { runBulkEvaluation } from '../../warranty/bulk.ts';
 import type { PreviousRun } from '../../warranty/bulk-sql.ts';
-import type { Thresholds } from '../../warranty/thresholds.ts';
+import { type Thresholds, uniformThresholds } from '../../warranty/thresholds.ts';
 import { decoded } from '../../warranty/unit-facts-sql.ts';
 import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
 afterAll(() => ch?.close());
 
 const evaluate = (runId: number, at: string, thresholds: Thresholds, previous: PreviousRun | null, using: Catalog = catalog) =>
-  runBulkEvaluation(ch.client, using, { runId, at, thresholds, previous });
+  runBulkEvaluation(ch.client, using, { runId, at, thresholds: uniformThresholds(thresholds), previous });
 
 /** Units whose flags_before in `run` differ from their flag_mask in `previous` (none at all for a first run). */
 const mismatches = (run: number, previous: number | null) =>

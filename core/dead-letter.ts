@@ -1,5 +1,5 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
-import { dlqTopic } from '../core/topics.ts';
+import { dlqTopic } from './topics.ts';
 
 /** Headers a dead-lettered message carries next to its original key, value and headers. */
 export const dlqHeaders = {
