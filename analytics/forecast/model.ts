@@ -18,6 +18,8 @@ export interface ForecastUnit {
   /** % of TBW / P/E used at the as-of day, and its daily growth, when telemetry reports wear. */
   wearPct: number | null;
   wearPctPerDay: number;
+  /** Day after the last report of a unit that fell silent before asOf (failed and swapped, retired); null while reporting. */
+  leftServiceOn?: Day | null;
 }
 
 export interface ClaimRecord {
@@ -40,10 +42,11 @@ export function wearOutDay(unit: ForecastUnit, asOf: Day): number {
   return unit.wearPctPerDay > 0 ? asOf + (100 - unit.wearPct) / unit.wearPctPerDay : Number.POSITIVE_INFINITY;
 }
 
-/** The part of [from, to) during which the unit is covered. */
-function coveredSpan(unit: ForecastUnit, asOf: Day, from: Day, to: Day): [number, number] {
+/** The part of [from, to) during which the unit is covered (and, unless `evenIfSilent`, still in service). */
+function coveredSpan(unit: ForecastUnit, asOf: Day, from: Day, to: Day, evenIfSilent = false): [number, number] {
   const start = Math.max(from, unit.coverageStart);
-  const end = Math.min(to, unit.coverageEnd, wearOutDay(unit, asOf));
+  const silent = evenIfSilent ? Number.POSITIVE_INFINITY : (unit.leftServiceOn ?? Number.POSITIVE_INFINITY);
+  const end = Math.min(to, unit.coverageEnd, wearOutDay(unit, asOf), silent);
   return [start, Math.max(start, end)];
 }
 
@@ -84,8 +87,10 @@ export function estimateHazard(units: ForecastUnit[], claims: ClaimRecord[], asO
   for (const claim of claims) {
     const unit = unitsBySerial.get(claim.serial);
     if (!unit || claim.openedOn >= asOf) continue;
-    const [start, end] = coveredSpan(unit, asOf, unit.observedFrom, asOf);
-    if (claim.openedOn >= start && claim.openedOn < end) cell(unit.model, ageMonth(unit, claim.openedOn)).claims += 1;
+    // A failed unit falls silent weeks before its owner files: the claim still counts, at the age it left service.
+    const [start, end] = coveredSpan(unit, asOf, unit.observedFrom, asOf, true);
+    const lastInService = Math.min(claim.openedOn, (unit.leftServiceOn ?? Number.POSITIVE_INFINITY) - 1);
+    if (claim.openedOn >= start && claim.openedOn < end) cell(unit.model, ageMonth(unit, lastInService)).claims += 1;
   }
 
   let fleetExposure = 0;
