@@ -36,6 +36,8 @@ export interface FactorTest {
 
 export interface PoissonFit {
   levels: LevelEstimate[];
+  /** Fitted events per unit of exposure for a combination of levels; a level not seen in fitting counts as the reference. */
+  rate(levels: Record<string, string>): number;
   tests: FactorTest[];
   deviance: number;
   iterations: number;
@@ -303,5 +305,14 @@ export function fitPoisson(cells: PoissonCell[], factors: string[], options: Poi
       };
     }),
   );
-  return { levels, tests, deviance: full.deviance, iterations: full.iterations, converged: full.converged };
+  const coefficient = new Map(keep.map((col, i) => [design.columns[col]!, full.beta[i]!]));
+  const rate = (levels: Record<string, string>) =>
+    Math.exp(
+      (coefficient.get('(intercept)') ?? 0) +
+        codings.reduce((s, coding) => {
+          const term = coding.termOf.get(levels[coding.factor] ?? 'unknown');
+          return s + (term === undefined ? 0 : (coefficient.get(termKey(coding.factor, term)) ?? 0));
+        }, 0),
+    );
+  return { levels, rate, tests, deviance: full.deviance, iterations: full.iterations, converged: full.converged };
 }

@@ -20,6 +20,8 @@ interface UnitRow {
   last_wear: number | null;
   first_seen: string | null;
   last_seen: string | null;
+  firmware: string | null;
+  batch: string | null;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
         GROUP BY serial
       ),
       seen AS (
-        SELECT serial, toString(min(day)) AS first_seen, toString(max(day)) AS last_seen
+        SELECT serial, toString(min(day)) AS first_seen, toString(max(day)) AS last_seen, argMaxMerge(firmware) AS firmware
         FROM analytics_drive_days WHERE day < {asOf:Date32} GROUP BY serial
       )
       SELECT d.serial AS serial, toString(d.model) AS model, c.warranty_months AS warranty_months,
@@ -47,14 +49,14 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
                          coalesce(u.manufactured_on, d.purchase_date, toDate32(d.enrolled_at)))) AS coverage_start,
              toString(toDate32(d.enrolled_at)) AS observed_from,
              w.first_day AS first_day, w.first_wear AS first_wear, w.last_day AS last_day, w.last_wear AS last_wear,
-             s.first_seen AS first_seen, s.last_seen AS last_seen
+             s.first_seen AS first_seen, s.last_seen AS last_seen, s.firmware AS firmware, u.batch AS batch
       FROM (SELECT * FROM drives FINAL WHERE enrolled_at < {asOf:Date32}
             AND ({model:String} = '' OR model = {model:String})) AS d
       INNER JOIN (SELECT model, warranty_months FROM catalog_models FINAL) AS c ON c.model = d.model
-      LEFT JOIN (SELECT serial, manufactured_on FROM analytics_units FINAL) AS u ON u.serial = d.serial
+      LEFT JOIN (SELECT serial, manufactured_on, toNullable(toString(batch)) AS batch FROM analytics_units FINAL) AS u ON u.serial = d.serial
       LEFT JOIN (SELECT serial, toNullable(first_day) AS first_day, first_wear, toNullable(last_day) AS last_day, last_wear FROM wear) AS w
         ON w.serial = d.serial
-      LEFT JOIN (SELECT serial, toNullable(first_seen) AS first_seen, toNullable(last_seen) AS last_seen FROM seen) AS s ON s.serial = d.serial`,
+      LEFT JOIN (SELECT serial, toNullable(first_seen) AS first_seen, toNullable(last_seen) AS last_seen, toNullable(firmware) AS firmware FROM seen) AS s ON s.serial = d.serial`,
     query_params: { asOf: isoFromDay(asOf), window: writeRateWindowDays, model },
     format: 'JSONEachRow',
   });
@@ -78,6 +80,8 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
       leftServiceOn: r.last_seen !== null && dayFromIso(r.last_seen) < asOf - silentDays ? dayFromIso(r.last_seen) + 1 : null,
       wearPct,
       wearPctPerDay: perDay,
+      ...(r.firmware ? { firmware: r.firmware } : {}),
+      ...(r.batch ? { batch: r.batch } : {}),
     };
   });
 }
