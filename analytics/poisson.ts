@@ -8,8 +8,11 @@ export interface PoissonCell {
   exposure: number;
 }
 
-/** How a level entered the model: its own coefficient, the baseline, pooled with other sparse levels, or not separable. */
-export type LevelStatus = 'estimated' | 'reference' | 'pooled' | 'aliased';
+/**
+ * How a level entered the model: its own coefficient, the baseline, pooled with other sparse levels, not separable from
+ * another factor, or its own coefficient without a single failure (no finite estimate: the prior alone bounds it).
+ */
+export type LevelStatus = 'estimated' | 'reference' | 'pooled' | 'aliased' | 'no_failures';
 
 export interface LevelEstimate {
   factor: string;
@@ -50,7 +53,7 @@ export interface PoissonOptions {
   confidence?: number;
 }
 
-export const pooledLevel = 'pooled: sparse levels';
+export const pooledLevel = 'pooled sparse levels';
 
 /**
  * Prior standard deviation of each log rate ratio (a weakly informative normal prior, i.e. a ridge penalty): ratios
@@ -81,14 +84,15 @@ interface Coding {
  * with 0.2 expected failures never gets a ratio of its own; the reference is the level with the largest exposure (and
  * at least one failure), so every ratio is against the best-measured baseline.
  */
-function codeFactor(factor: string, cells: PoissonCell[], baseline: (c: PoissonCell) => number, minEvents: number): Coding {
-  const totals = new Map<string, { exposure: number; events: number; expected: number }>();
+function codeFactor(factor: string, cells: PoissonCell[], baseline: (c: PoissonCell) => number, minEvents: number, parent?: string): Coding {
+  const totals = new Map<string, { exposure: number; events: number; expected: number; parents: Set<string> }>();
   for (const c of cells) {
     const level = c.levels[factor] ?? 'unknown';
-    const t = totals.get(level) ?? { exposure: 0, events: 0, expected: 0 };
+    const t = totals.get(level) ?? { exposure: 0, events: 0, expected: 0, parents: new Set<string>() };
     t.exposure += c.exposure;
     t.events += c.events;
     t.expected += c.exposure * baseline(c);
+    if (parent && parent !== factor) t.parents.add(c.levels[parent] ?? 'unknown');
     totals.set(level, t);
   }
   const sparse = (t: { events: number; expected: number }) => t.events < minEvents && t.expected < minEvents;
@@ -97,12 +101,42 @@ function codeFactor(factor: string, cells: PoissonCell[], baseline: (c: PoissonC
   const reference = (ranked.find(([, t]) => !sparse(t) && t.events > 0) ?? ranked.find(([, t]) => !sparse(t)) ?? ranked[0]!)[0];
   const termOf = new Map<string, string>();
   const statusOf = new Map<string, LevelStatus>();
+  const pools = poolGroups(ranked.filter(([level, t]) => level !== reference && sparse(t)).map(([level, t]) => ({ level, parents: t.parents })));
   for (const [level, t] of ranked) {
     const status: LevelStatus = level === reference ? 'reference' : sparse(t) ? 'pooled' : 'estimated';
     statusOf.set(level, status);
-    termOf.set(level, status === 'pooled' ? pooledLevel : level);
+    termOf.set(level, status === 'pooled' ? pools.get(level)! : level);
   }
   return { factor, termOf, reference, statusOf };
+}
+
+/**
+ * Sparse levels are pooled with the sparse levels they share models with (connected through common models), not across
+ * the whole fleet: a new NVMe firmware and a new TF-card firmware pooled together would tie two product lines' firmware
+ * comparisons to each other. Each pool is named by its first models.
+ */
+function poolGroups(levels: { level: string; parents: Set<string> }[]): Map<string, string> {
+  const group = levels.map((_, i) => i);
+  const find = (i: number): number => (group[i] === i ? i : (group[i] = find(group[i]!)));
+  const firstWith = new Map<string, number>();
+  levels.forEach(({ parents }, i) => {
+    for (const p of parents) {
+      const j = firstWith.get(p);
+      if (j === undefined) firstWith.set(p, i);
+      else group[find(i)] = find(j);
+    }
+  });
+  const members = new Map<number, Set<string>>();
+  levels.forEach(({ parents }, i) => {
+    const set = members.get(find(i)) ?? new Set<string>();
+    for (const p of parents) set.add(p);
+    members.set(find(i), set);
+  });
+  const name = (root: number) => {
+    const parents = [...(members.get(root) ?? [])].sort();
+    return parents.length === 0 ? pooledLevel : `${pooledLevel} (${parents.slice(0, 2).join(', ')}${parents.length > 2 ? ', …' : ''})`;
+  };
+  return new Map(levels.map(({ level }, i) => [level, name(find(i))]));
 }
 
 const termKey = (factor: string, term: string) => `${factor}=${term}`;
@@ -110,8 +144,20 @@ const termKey = (factor: string, term: string) => `${factor}=${term}`;
 function buildDesign(cells: PoissonCell[], codings: Coding[]): Design {
   const columns = ['(intercept)'];
   const index = new Map<string, number>();
+  const exposureOf = new Map<string, number>();
+  for (const c of cells) {
+    for (const coding of codings) {
+      const key = termKey(coding.factor, coding.termOf.get(c.levels[coding.factor] ?? 'unknown')!);
+      exposureOf.set(key, (exposureOf.get(key) ?? 0) + c.exposure);
+    }
+  }
   for (const coding of codings) {
-    for (const term of new Set(coding.termOf.values())) {
+    // Smallest exposure first: when a factor is nested in an earlier one (firmware within a product line's models),
+    // the column left out as aliased is then the best-measured level of its group, which becomes the group's baseline.
+    const terms = [...new Set(coding.termOf.values())].sort(
+      (a, b) => (exposureOf.get(termKey(coding.factor, a)) ?? 0) - (exposureOf.get(termKey(coding.factor, b)) ?? 0) || a.localeCompare(b),
+    );
+    for (const term of terms) {
       if (term === coding.reference) continue;
       index.set(termKey(coding.factor, term), columns.length);
       columns.push(termKey(coding.factor, term));
@@ -228,7 +274,7 @@ function penalize(gram: Matrix, score: Matrix, beta: number[], keep: number[]): 
  * Multivariable Poisson regression of failures on drive-days (log offset) with one set of indicator terms per factor.
  * Every ratio is adjusted for all the other factors at once, so a harmless firmware that mostly shipped on a bad batch
  * is measured against drives of the same batch, model, age and temperature. Zero-failure levels that are not sparse
- * have no finite maximum-likelihood estimate (separation); they are pooled with the sparse levels.
+ * have no finite maximum-likelihood estimate (separation): the prior keeps the fit finite and they are not judged.
  */
 export function fitPoisson(cells: PoissonCell[], factors: string[], options: PoissonOptions = {}): PoissonFit {
   const minEvents = options.minEvents ?? 3;
@@ -249,14 +295,12 @@ export function fitPoisson(cells: PoissonCell[], factors: string[], options: Poi
     return t.events / t.exposure;
   };
   const codings = factors.map((f) => {
-    const coding = codeFactor(f, used, baseline, minEvents);
-    // A non-sparse level without a single failure would drive its coefficient to −∞: pool it too.
+    const coding = codeFactor(f, used, baseline, minEvents, factors[0]);
+    // A well-measured level without a single failure keeps its own column (pooling it with sparse levels of other
+    // product lines would tie them together); its maximum-likelihood ratio is 0 (separation), so it is not judged.
     for (const [level, status] of coding.statusOf) {
       const events = used.filter((c) => (c.levels[f] ?? 'unknown') === level).reduce((s, c) => s + c.events, 0);
-      if (status === 'estimated' && events === 0) {
-        coding.statusOf.set(level, 'pooled');
-        coding.termOf.set(level, pooledLevel);
-      }
+      if (status === 'estimated' && events === 0) coding.statusOf.set(level, 'no_failures');
     }
     return coding;
   });
@@ -288,7 +332,8 @@ export function fitPoisson(cells: PoissonCell[], factors: string[], options: Poi
       const b = at >= 0 ? full.beta[at]! : 0;
       const fitted = own.reduce((s, { i }) => s + full.mu[i]!, 0);
       const expected = fitted / Math.exp(b);
-      if (status === 'aliased') return { factor: coding.factor, level, term, status, exposure, events, expected, ratio: null, lower: null, upper: null };
+      if (status === 'aliased' || status === 'no_failures')
+        return { factor: coding.factor, level, term, status, exposure, events, expected, ratio: null, lower: null, upper: null };
       if (at < 0) return { factor: coding.factor, level, term, status, exposure, events, expected, ratio: 1, lower: null, upper: null };
       const se = Math.sqrt(full.covariance.get(at, at));
       return {

@@ -9,7 +9,7 @@ import { isoInstant, SECONDS_PER_DAY, yearFraction } from './calendar.ts';
 import { type ClaimPlan, type ClaimStep, planClaim, refusalReasons } from './claims.ts';
 import { type DriveSpec, planFleet, planReplacement } from './fleet.ts';
 import { dailyFailureProbability } from './hazard.ts';
-import { firmwareReleases, reportedFields } from './profiles.ts';
+import { firmwareReleases, precursors, reportedFields } from './profiles.ts';
 import { type GroundTruth, TruthRecorder } from './truth.ts';
 
 export interface SimulationOptions {
@@ -44,6 +44,8 @@ export interface DriveState {
   temperature: number;
   status: 'active' | 'failed' | 'away';
   claimOpen: boolean;
+  /** Day a degrading unit fails: set when a failure with precursors begins (see `precursors`). */
+  failsOn?: number;
   /** Day a repaired unit returns to service. */
   returnsOn?: number;
   /** Instant (seconds since 1970) of the unit's last telemetry sample. */
@@ -306,7 +308,16 @@ function liveOneDay(state: DriveState, day: number): { failed: boolean; excursio
   if (excursion) state.excursions++;
   const wear = wearOf(state);
   if (wear > 0.9 && rng.chance(0.02)) state.mediaErrors += 1 + rng.poisson(2);
-  const failed = rng.chance(dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }));
+  let failed: boolean;
+  if (state.failsOn !== undefined) {
+    state.mediaErrors += rng.poisson(precursors.media_errors_per_day);
+    failed = day >= state.failsOn;
+  } else {
+    const onset = rng.chance(dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }));
+    failed = onset && !rng.chance(precursors.share);
+    if (onset && !failed) state.failsOn = day + 1 + Math.round(rng.lognormal(precursors.median_days, precursors.sigma));
+  }
+  if (failed) state.failsOn = undefined;
   if (failed && rng.chance(0.7)) state.mediaErrors += 5 + rng.poisson(20);
   return { failed, excursion };
 }
@@ -349,7 +360,8 @@ export function telemetryEvent(state: DriveState, failing = false, collectedAt =
   const { spec } = state;
   const reported = reportedFields[spec.model.product_line] ?? [];
   const wear = wearOf(state);
-  const spare = Math.max(0, Math.min(100, Math.round(100 - Math.max(0, wear - 0.6) * 60 - (failing ? 40 : 0))));
+  const degrading = state.failsOn !== undefined ? precursors.spare_loss_pct : 0;
+  const spare = Math.max(0, Math.min(100, Math.round(100 - Math.max(0, wear - 0.6) * 60 - degrading - (failing ? 40 : 0))));
   const all = {
     host_bytes_written: Math.round(state.host),
     nand_bytes_written: Math.round(state.nand),

@@ -6,6 +6,7 @@ import { failureCauses } from '../../analytics/causes.ts';
 import type { AnalyticsFilters } from '../../analytics/filters.ts';
 import { withFilters } from '../../analytics/filters.ts';
 import { backtestForecast, forecastClaims } from '../../analytics/forecast/run.ts';
+import { alertProbability, rankRisk } from '../../analytics/risk.ts';
 import { survivalCurves, survivalGroups } from '../../analytics/survival.ts';
 import { afrTrend, claimTrend, cumulativeAfr, factors, nearLimitUnits, wearDistribution } from '../../analytics/trends.ts';
 import { refreshUnitAttributes } from '../../analytics/units.ts';
@@ -183,6 +184,28 @@ export const analyticsRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (ap
       const { limit, ...filters } = request.query as { limit: number } & AnalyticsFilters;
       const thresholds = { warnPct: deps.config.WEARWATCH_WARN_PCT, criticalPct: deps.config.WEARWATCH_CRITICAL_PCT, limit };
       return { warn_pct: thresholds.warnPct, critical_pct: thresholds.criticalPct, units: await nearLimitUnits(ch, scoped(request, filters), thresholds) };
+    },
+  );
+
+  app.get(
+    '/v1/analytics/risk',
+    {
+      ...fleetViews,
+      schema: schema(
+        'Drives most likely to fail in the next 30 days, with the expected probability, the telemetry signals behind it and an alert flag, from a Poisson model of past 30-day failures on telemetry bands and model / firmware / batch effects',
+        z.object({
+          fleet: z.string().trim().min(1).max(64).optional().describe('only this fleet'),
+          as_of: z.iso.date().optional().describe('rank the drives as they were on this day (YYYY-MM-DD); default: today'),
+          limit: z.coerce.number().int().min(1).max(1000).default(50),
+        }),
+        z.object({ as_of: z.string(), alert_probability: z.number(), drives: z.array(z.object({}).loose()) }).loose(),
+      ),
+    },
+    async (request) => {
+      const { fleet, as_of, limit } = request.query as { fleet?: string; as_of?: string; limit: number };
+      const scope = scoped(request, { fleet } as AnalyticsFilters);
+      await refreshUnitAttributes(ch, deps.catalog);
+      return { alert_probability: alertProbability, ...(await rankRisk(ch, { asOf: as_of, fleet: scope.fleet, limit })) };
     },
   );
 

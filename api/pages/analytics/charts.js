@@ -153,9 +153,29 @@
 
   var fix = (n, d) => (n === null || n === undefined ? '—' : Number(n).toFixed(d));
 
+  /** The risk ranking takes the fleet only (its own as-of day), not the date filters. */
+  function riskGet() {
+    return get('/v1/analytics/risk', { limit: 25 });
+  }
+
   var loaders = {
     fleet: () =>
-      Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 })]).then((r) => {
+      Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 }), riskGet()]).then((r) => {
+        document.getElementById('risk-table').innerHTML = tableHtml(
+          [
+            { label: '', get: (d) => (d.alert ? '⚠' : '') },
+            { label: 'Serial', get: (d) => d.serial },
+            { label: 'Model', get: (d) => d.model },
+            { label: 'Fleet', get: (d) => d.fleet_id },
+            { label: 'Firmware', get: (d) => d.firmware },
+            { label: 'P(fail in 30 days) %', num: true, get: (d) => fix(d.p_fail_30d * 100, 1) },
+            { label: 'Signals', get: (d) => d.signals.join(', ') },
+          ],
+          r[2].drives.map((d) => {
+            d._class = d.alert ? 'level-critical' : '';
+            return d;
+          }),
+        );
         var buckets = r[0].buckets;
         var bands = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'];
         var models = Array.from(new Set(buckets.map((b) => b.model))).sort();

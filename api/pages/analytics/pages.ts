@@ -50,7 +50,8 @@ const pages = {
     title: 'Fleet wear',
     body: html`${controls(['model', 'fleet'])}
 ${chart('wear-chart', 'Wear distribution', 'Drives per 10 % band of their TBW (SSD) or P/E (TF) rating used, from each drive’s latest report.')}
-${table('near-table', 'Units near their limits', 'Drives at or above the warning threshold, most worn first.')}`,
+${table('near-table', 'Units near their limits', 'Drives at or above the warning threshold, most worn first.')}
+${table('risk-table', 'Drives most likely to fail in the next 30 days', 'Expected probability from the drive’s recent telemetry (new media errors, spare, critical warnings, wear, temperature, unsafe shutdowns, age) and its model, firmware and batch; ⚠ marks drives at or above the alert probability.')}`,
   },
   quality: {
     title: 'Failure trends and causes',
