@@ -1,7 +1,7 @@
 import type { ClickHouse } from '../core/clickhouse.ts';
-import { queryRows } from '../core/query.ts';
+import { insertRows, queryRows } from '../core/query.ts';
 import { type AnalyticsFilters, filterConditions, filterParams } from './filters.ts';
-import { type FactorTest, fitPoisson, type LevelStatus, type PoissonCell } from './poisson.ts';
+import { type FactorTest, fitPoisson, type LevelStatus, type PoissonCell, type PoissonFit } from './poisson.ts';
 import { afrPercent } from './stats.ts';
 import { type Factor, factorColumns } from './trends.ts';
 
@@ -71,11 +71,20 @@ export async function exposureCells(ch: ClickHouse, filters: AnalyticsFilters): 
  * aliased levels come last, reported but not judged.
  */
 export function adjustedCauses(factor: AdjustedFactor, cells: PoissonCell[], options: { confidence?: number; minFailures?: number } = {}): AdjustedCauseReport {
+  return adjustedCauseReports(cells, options).find((r) => r.factor === factor)!;
+}
+
+/** The reports of every adjusted factor from one fit (the regression is the same whichever factor is read). */
+export function adjustedCauseReports(cells: PoissonCell[], options: { confidence?: number; minFailures?: number } = {}): AdjustedCauseReport[] {
   const confidence = options.confidence ?? 0.95;
   const minFailures = options.minFailures ?? 3;
   // A factor constant under the filters (e.g. model=X) carries no information; fitting it would only alias.
-  const varying = adjustedFactors.filter((f) => f === factor || new Set(cells.map((c) => c.levels[f])).size > 1);
+  const varying = adjustedFactors.filter((f) => new Set(cells.map((c) => c.levels[f])).size > 1);
   const fit = fitPoisson(cells, varying, { confidence, minEvents: minFailures });
+  return adjustedFactors.map((factor) => report(factor, fit, varying, confidence, minFailures));
+}
+
+function report(factor: AdjustedFactor, fit: PoissonFit, varying: AdjustedFactor[], confidence: number, minFailures: number): AdjustedCauseReport {
   const levels = fit.levels
     .filter((l) => l.factor === factor)
     .map((l): AdjustedCauseRow => {
@@ -110,7 +119,7 @@ export function adjustedCauses(factor: AdjustedFactor, cells: PoissonCell[], opt
     adjusted_for: varying.filter((f) => f !== factor),
     confidence,
     reference: levels.find((l) => l.status === 'reference')?.level ?? '',
-    test: fit.tests.find((t) => t.factor === factor)!,
+    test: fit.tests.find((t) => t.factor === factor) ?? { factor, chi2: 0, df: 0, p: 1 },
     min_failures: minFailures,
     levels,
   };
@@ -123,4 +132,28 @@ export async function adjustedFailureCauses(
   confidence = 0.95,
 ): Promise<AdjustedCauseReport> {
   return adjustedCauses(factor, await exposureCells(ch, filters), { confidence });
+}
+
+/** Stores every factor's adjusted ranking for the dashboards; nothing to store before the first failure-free day. */
+export async function saveAdjustedCauses(ch: ClickHouse, runAt = Date.now()): Promise<number> {
+  const cells = await exposureCells(ch, {});
+  if (!cells.some((c) => c.events > 0)) return 0;
+  const rows = adjustedCauseReports(cells).flatMap((r) =>
+    r.levels.map((l, rank) => ({
+      run_at: runAt,
+      factor: r.factor,
+      rank,
+      level: l.level,
+      status: l.status,
+      failures: l.failures,
+      drive_days: l.drive_days,
+      ratio: l.ratio,
+      lower: l.lower,
+      upper: l.upper,
+      verdict: l.verdict,
+      factor_p: r.test.p,
+    })),
+  );
+  await insertRows(ch.client, 'analytics_causes_adjusted', rows);
+  return rows.length;
 }
