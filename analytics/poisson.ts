@@ -290,12 +290,19 @@ export function fitPoisson(cells: PoissonCell[], factors: string[], options: Poi
     t.exposure += c.exposure;
     byFirst.set(key, t);
   }
-  const baseline = (c: PoissonCell) => {
+  const fleetRate =
+    used.reduce((s, c) => s + c.events, 0) /
+    Math.max(
+      1e-9,
+      used.reduce((s, c) => s + c.exposure, 0),
+    );
+  const byParent = (c: PoissonCell) => {
     const t = byFirst.get(c.levels[factors[0] ?? ''] ?? '')!;
     return t.events / t.exposure;
   };
-  const codings = factors.map((f) => {
-    const coding = codeFactor(f, used, baseline, minEvents, factors[0]);
+  const codings = factors.map((f, i) => {
+    // The first factor itself is judged against the fleet's rate (its own would make every level look as expected).
+    const coding = i === 0 ? codeFactor(f, used, () => fleetRate, minEvents) : codeFactor(f, used, byParent, minEvents, factors[0]);
     // A well-measured level without a single failure keeps its own column (pooling it with sparse levels of other
     // product lines would tie them together); its maximum-likelihood ratio is 0 (separation), so it is not judged.
     for (const [level, status] of coding.statusOf) {
