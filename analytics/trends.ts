@@ -1,10 +1,10 @@
 import type { ClickHouse } from '../core/clickhouse.ts';
 import { queryRows } from '../core/query.ts';
 import { type AnalyticsFilters, filterConditions, filterParams } from './filters.ts';
-import { afrPercent } from './stats.ts';
+import { afrPercent, poissonMeanInterval } from './stats.ts';
 
 /** Factors failures are broken down by, and the analytics_exposure column holding each. */
-const factorColumns = {
+export const factorColumns = {
   model: 'model',
   firmware: 'firmware',
   batch: 'batch',
@@ -136,4 +136,37 @@ export async function nearLimitUnits(
             ORDER BY wear_pct DESC, serial LIMIT {limit:UInt32}`,
     { ...filterParams(filters), warn: thresholds.warnPct, critical: thresholds.criticalPct, limit: thresholds.limit },
   );
+}
+
+export interface CumulativeAfrPoint extends AfrPoint {
+  /** exact (Garwood) interval of the cumulative AFR, in % */
+  lower_pct: number;
+  upper_pct: number;
+}
+
+/**
+ * AFR from the first month up to each month, per series, with its exact interval: one month of a small firmware is a
+ * handful of drive-years, and its raw monthly AFR spikes to tens of % on a single failure; the running figure settles
+ * as exposure accumulates and its band says how far to trust it.
+ */
+export function cumulativeAfr(points: AfrPoint[], confidence = 0.95): CumulativeAfrPoint[] {
+  const running = new Map<string, { days: number; failures: number }>();
+  return [...points]
+    .sort((a, b) => a.month.localeCompare(b.month) || a.series.localeCompare(b.series))
+    .map((p) => {
+      const r = running.get(p.series) ?? { days: 0, failures: 0 };
+      r.days += p.drive_days;
+      r.failures += p.failures;
+      running.set(p.series, r);
+      const interval = poissonMeanInterval(r.failures, confidence);
+      return {
+        month: p.month,
+        series: p.series,
+        drive_days: r.days,
+        failures: r.failures,
+        afr_pct: afrPercent(r.failures, r.days),
+        lower_pct: afrPercent(interval.lower, r.days),
+        upper_pct: afrPercent(interval.upper, r.days),
+      };
+    });
 }

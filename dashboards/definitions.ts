@@ -142,7 +142,22 @@ const failureTrends: DashboardSpec = {
       height: 9,
       unit: 'percent',
     },
-    afrTable('AFR by manufacturing batch', 'batch', 'batch'),
+    {
+      title: 'Adjusted failure causes (latest analytics run)',
+      description:
+        'Rate ratio of each factor level against its reference from a Poisson regression with model, firmware, batch, age, temperature, fleet and wear together (95 % interval); ranked by the lower bound within each factor. Sparse levels are pooled and not judged. The one-factor tables below are unadjusted.',
+      type: 'table',
+      format: 'table',
+      sql: `SELECT c.factor AS factor, c.level AS level, c.status AS status, c.failures AS failures, round(c.ratio, 2) AS ratio,
+                   round(c.lower, 2) AS lower, round(c.upper, 2) AS upper, c.verdict AS verdict
+            FROM analytics_causes_adjusted AS c
+            WHERE c.run_at = (SELECT max(run_at) FROM analytics_causes_adjusted)
+            ORDER BY c.factor, c.rank`,
+      columns: ['factor', 'level', 'status', 'failures', 'ratio', 'lower', 'upper', 'verdict'],
+      width: 24,
+      height: 10,
+    },
+    afrTable('AFR by manufacturing batch (unadjusted)', 'batch', 'batch'),
     afrTable('AFR by temperature band', 'temp_band', 'temperature'),
     afrTable('AFR by unsafe-shutdown count', 'shutdown_band', 'unsafe_shutdowns'),
     afrTable('AFR by age', 'age_band', 'age'),

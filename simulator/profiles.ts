@@ -196,6 +196,13 @@ export const hazardModel: Readonly<
   tf: { base_afr: 0.015, infant_factor: 3, infant_days: 30, wear_afr: 0.2, wear_exponent: 6 },
 };
 
+/**
+ * Most failures announce themselves (field studies of SSD fleets: uncorrectable / media errors rise in the weeks before
+ * a drive fails). This share of failures begins as a degradation: from the onset the unit logs new media errors every
+ * day and loses spare, and fails a lognormal number of days later. The rest fail suddenly, without a precursor.
+ */
+export const precursors = { share: 0.65, median_days: 21, sigma: 0.5, media_errors_per_day: 0.8, spare_loss_pct: 15 } as const;
+
 /** Temperature excursions above the rated maximum add to the hazard on the day they happen. */
 export const EXCURSION_HAZARD_DAYS = 20;
 

@@ -7,7 +7,7 @@ import { Rng } from '../core/random.ts';
 import { isoInstant, SECONDS_PER_DAY, yearFraction } from './calendar.ts';
 import type { DriveSpec } from './fleet.ts';
 import { dailyFailureProbability } from './hazard.ts';
-import { reportedFields } from './profiles.ts';
+import { precursors, reportedFields } from './profiles.ts';
 
 /**
  * One unit's life, day by day: its running state, the wear, hours, power events and temperature a day of service adds
@@ -33,6 +33,8 @@ export interface DriveState {
   temperature: number;
   status: 'active' | 'failed' | 'away';
   claimOpen: boolean;
+  /** Day a degrading unit fails: set when a failure with precursors begins (see `precursors`). */
+  failsOn?: number;
   /** Day a repaired unit returns to service. */
   returnsOn?: number;
   /** Instant (seconds since 1970) of the unit's last telemetry sample. */
@@ -97,7 +99,16 @@ export function liveOneDay(state: DriveState, day: number): { failed: boolean; e
   if (excursion) state.excursions++;
   const wear = wearOf(state);
   if (wear > 0.9 && rng.chance(0.02)) state.mediaErrors += 1 + rng.poisson(2);
-  const failed = rng.chance(dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }));
+  let failed: boolean;
+  if (state.failsOn !== undefined) {
+    state.mediaErrors += rng.poisson(precursors.media_errors_per_day);
+    failed = day >= state.failsOn;
+  } else {
+    const onset = rng.chance(dailyFailureProbability({ kind: spec.model.kind, age_days: day - spec.deployed, wear, multiplier: spec.hazard, excursion }));
+    failed = onset && !rng.chance(precursors.share);
+    if (onset && !failed) state.failsOn = day + 1 + Math.round(rng.lognormal(precursors.median_days, precursors.sigma));
+  }
+  if (failed) state.failsOn = undefined;
   if (failed && rng.chance(0.7)) state.mediaErrors += 5 + rng.poisson(20);
   return { failed, excursion };
 }
@@ -140,7 +151,8 @@ export function telemetryEvent(state: DriveState, failing = false, collectedAt =
   const { spec } = state;
   const reported = reportedFields[spec.model.product_line] ?? [];
   const wear = wearOf(state);
-  const spare = Math.max(0, Math.min(100, Math.round(100 - Math.max(0, wear - 0.6) * 60 - (failing ? 40 : 0))));
+  const degrading = state.failsOn !== undefined ? precursors.spare_loss_pct : 0;
+  const spare = Math.max(0, Math.min(100, Math.round(100 - Math.max(0, wear - 0.6) * 60 - degrading - (failing ? 40 : 0))));
   const all = {
     host_bytes_written: Math.round(state.host),
     nand_bytes_written: Math.round(state.nand),

@@ -6,6 +6,9 @@ import type { ClaimRecord, ForecastUnit } from './model.ts';
 /** How far back the write rate is measured: long enough to smooth weekly cycles, short enough to follow a new workload. */
 const writeRateWindowDays = 180;
 
+/** A unit silent this long before asOf has left service (failed and replaced, retired): it no longer accrues exposure. */
+const silentDays = 30;
+
 interface UnitRow {
   serial: string;
   model: string;
@@ -16,6 +19,10 @@ interface UnitRow {
   first_wear: number | null;
   last_day: string | null;
   last_wear: number | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  firmware: string | null;
+  batch: string | null;
 }
 
 /**
@@ -34,18 +41,24 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
         FROM analytics_drive_state
         WHERE day < {asOf:Date32} AND day >= {asOf:Date32} - {window:UInt32} AND wear_pct IS NOT NULL
         GROUP BY serial
+      ),
+      seen AS (
+        SELECT serial, toString(min(day)) AS first_seen, toString(max(day)) AS last_seen, argMaxMerge(firmware) AS firmware
+        FROM analytics_drive_days WHERE day < {asOf:Date32} GROUP BY serial
       )
       SELECT d.serial AS serial, toString(d.model) AS model, c.warranty_months AS warranty_months,
              toString(if(d.proof_of_purchase IS NOT NULL AND d.purchase_date IS NOT NULL, d.purchase_date,
                          coalesce(u.manufactured_on, d.purchase_date, toDate32(d.enrolled_at)))) AS coverage_start,
              toString(toDate32(d.enrolled_at)) AS observed_from,
-             w.first_day AS first_day, w.first_wear AS first_wear, w.last_day AS last_day, w.last_wear AS last_wear
+             w.first_day AS first_day, w.first_wear AS first_wear, w.last_day AS last_day, w.last_wear AS last_wear,
+             s.first_seen AS first_seen, s.last_seen AS last_seen, s.firmware AS firmware, u.batch AS batch
       FROM (SELECT * FROM drives FINAL WHERE enrolled_at < {asOf:Date32}
             AND ({model:String} = '' OR model = {model:String})) AS d
       INNER JOIN (SELECT model, warranty_months FROM catalog_models FINAL) AS c ON c.model = d.model
-      LEFT JOIN (SELECT serial, manufactured_on FROM analytics_units FINAL) AS u ON u.serial = d.serial
+      LEFT JOIN (SELECT serial, manufactured_on, toNullable(toString(batch)) AS batch FROM analytics_units FINAL) AS u ON u.serial = d.serial
       LEFT JOIN (SELECT serial, toNullable(first_day) AS first_day, first_wear, toNullable(last_day) AS last_day, last_wear FROM wear) AS w
-        ON w.serial = d.serial`,
+        ON w.serial = d.serial
+      LEFT JOIN (SELECT serial, toNullable(first_seen) AS first_seen, toNullable(last_seen) AS last_seen, toNullable(firmware) AS firmware FROM seen) AS s ON s.serial = d.serial`,
     { asOf: isoFromDay(asOf), window: writeRateWindowDays, model },
   );
   return rows.map((r) => {
@@ -63,9 +76,13 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
       model: r.model,
       coverageStart: start,
       coverageEnd: addMonths(start, Number(r.warranty_months)),
-      observedFrom: dayFromIso(r.observed_from),
+      // Exposure before the first report is not watched: a unit enrolled with a past date had claims we never saw.
+      observedFrom: Math.max(dayFromIso(r.observed_from), r.first_seen === null ? dayFromIso(r.observed_from) : dayFromIso(r.first_seen)),
+      leftServiceOn: r.last_seen !== null && dayFromIso(r.last_seen) < asOf - silentDays ? dayFromIso(r.last_seen) + 1 : null,
       wearPct,
       wearPctPerDay: perDay,
+      ...(r.firmware ? { firmware: r.firmware } : {}),
+      ...(r.batch ? { batch: r.batch } : {}),
     };
   });
 }

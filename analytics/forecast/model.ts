@@ -1,11 +1,8 @@
 import { addMonths, type Day, isoFromDay } from '../../core/calendar.ts';
+import { fitPoisson } from '../poisson.ts';
 
 /** Days in an average month: ages are counted in these so a month of life is the same length for every unit. */
 export const daysPerMonth = 30.4375;
-
-/** Prior weights (unit-months) pulling sparse cells toward broader estimates: an age month of one model toward that
- * model's rate shaped by the fleet's age curve, a rarely sold model toward the fleet. */
-const shrinkage = { ageMonths: 120, modelMonths: 600 } as const;
 
 export interface ForecastUnit {
   serial: string;
@@ -18,6 +15,11 @@ export interface ForecastUnit {
   /** % of TBW / P/E used at the as-of day, and its daily growth, when telemetry reports wear. */
   wearPct: number | null;
   wearPctPerDay: number;
+  /** Day after the last report of a unit that fell silent before asOf (failed and swapped, retired); null while reporting. */
+  leftServiceOn?: Day | null;
+  /** Latest firmware and manufacturing batch before asOf, when known: the factors whose effects the hazard carries. */
+  firmware?: string;
+  batch?: string;
 }
 
 export interface ClaimRecord {
@@ -26,9 +28,33 @@ export interface ClaimRecord {
 }
 
 export interface HazardTable {
-  /** claims per unit-month at (model, age month); beyond known ages the model's own rate. */
-  rate(model: string, ageMonth: number): number;
+  /** claims per unit-month of this unit at an age month */
+  rate(unit: Pick<ForecastUnit, 'model' | 'firmware' | 'batch'>, ageMonth: number): number;
+  /** claims per unit-month over the whole watched, covered history */
   fleetRate: number;
+  /** Claim-rate ratio of each factor level against its reference level, adjusted for the other factors. */
+  ratios: { factor: string; level: string; ratio: number | null }[];
+}
+
+/**
+ * Age bands of the claim hazard: early life (infant mortality), the first year, the second, and later. Bands rather than
+ * single months: a two-year history of a few thousand units has a few dozen claims per model, far too few to learn a
+ * rate for every month of life, and month-level noise is what the forecast would then project.
+ */
+const ageBands = [0, 3, 12, 24, 36] as const;
+
+function ageBand(month: number): string {
+  let i = 0;
+  while (i + 1 < ageBands.length && month >= ageBands[i + 1]!) i++;
+  const next = ageBands[i + 1];
+  return next === undefined ? `${ageBands[i]}+ months` : `${ageBands[i]}-${next - 1} months`;
+}
+
+/** The factors of the claim hazard: model and age band, and the firmware and batch the unit carries. */
+const hazardFactors = ['model', 'age', 'firmware', 'batch'] as const;
+
+function levelsOf(unit: Pick<ForecastUnit, 'model' | 'firmware' | 'batch'>, month: number): Record<(typeof hazardFactors)[number], string> {
+  return { model: unit.model, age: ageBand(month), firmware: unit.firmware ?? 'unknown', batch: unit.batch ?? 'unknown' };
 }
 
 const ageMonth = (unit: ForecastUnit, day: Day) => Math.max(0, Math.floor((day - unit.coverageStart) / daysPerMonth));
@@ -40,10 +66,11 @@ function wearOutDay(unit: ForecastUnit, asOf: Day): number {
   return unit.wearPctPerDay > 0 ? asOf + (100 - unit.wearPct) / unit.wearPctPerDay : Number.POSITIVE_INFINITY;
 }
 
-/** The part of [from, to) during which the unit is covered. */
-function coveredSpan(unit: ForecastUnit, asOf: Day, from: Day, to: Day): [number, number] {
+/** The part of [from, to) during which the unit is covered (and, unless `evenIfSilent`, still in service). */
+function coveredSpan(unit: ForecastUnit, asOf: Day, from: Day, to: Day, evenIfSilent = false): [number, number] {
   const start = Math.max(from, unit.coverageStart);
-  const end = Math.min(to, unit.coverageEnd, wearOutDay(unit, asOf));
+  const silent = evenIfSilent ? Number.POSITIVE_INFINITY : (unit.leftServiceOn ?? Number.POSITIVE_INFINITY);
+  const end = Math.min(to, unit.coverageEnd, wearOutDay(unit, asOf), silent);
   return [start, Math.max(start, end)];
 }
 
@@ -59,70 +86,53 @@ function addExposure(cells: Map<number, number>, unit: ForecastUnit, [start, end
   }
 }
 
-type Cells = Map<string, Map<number, { exposure: number; claims: number }>>;
+/** Unit-months per age month of a unit's watched, covered history before asOf. */
+function watchedExposure(unit: ForecastUnit, asOf: Day): Map<number, number> {
+  const exposure = new Map<number, number>();
+  addExposure(exposure, unit, coveredSpan(unit, asOf, unit.observedFrom, asOf));
+  return exposure;
+}
+
+/** The age month a claim counts at: its own, or the last in service for a unit that fell silent before filing. */
+function claimAge(unit: ForecastUnit, claim: ClaimRecord, asOf: Day): number | null {
+  const [start, end] = coveredSpan(unit, asOf, unit.observedFrom, asOf, true);
+  if (claim.openedOn < start || claim.openedOn >= end || claim.openedOn >= asOf) return null;
+  return ageMonth(unit, Math.min(claim.openedOn, (unit.leftServiceOn ?? Number.POSITIVE_INFINITY) - 1));
+}
 
 /**
- * Claim hazard by model and month of life, observed while units were covered and watched (from enrolment to asOf).
- * Estimates are empirical-Bayes: rate = (claims + k·prior) / (exposure + k), so a cell with little exposure leans on the
- * model's rate times the fleet's age shape, and a model with little exposure leans on the fleet.
+ * Claim hazard per unit-month: a Poisson regression of the claims of covered, watched units on model, age band,
+ * firmware and batch (unit-months as exposure). A bad batch or release raises the forecast for exactly the units that
+ * carry it instead of being smeared over its model, and a model's early-life excess applies to its young units only.
+ * Sparse levels are pooled and every ratio is held near 1 by the regression's prior, so a level with a claim or two
+ * does not swing the forecast.
  */
 export function estimateHazard(units: ForecastUnit[], claims: ClaimRecord[], asOf: Day): HazardTable {
-  const cells: Cells = new Map();
-  const cell = (model: string, age: number) => {
-    const byAge = cells.get(model) ?? new Map();
-    cells.set(model, byAge);
-    const c = byAge.get(age) ?? { exposure: 0, claims: 0 };
-    byAge.set(age, c);
-    return c;
+  const cells = new Map<string, { levels: Record<string, string>; events: number; exposure: number }>();
+  const cellOf = (unit: ForecastUnit, month: number) => {
+    const levels = levelsOf(unit, month);
+    const key = JSON.stringify(levels);
+    const cell = cells.get(key) ?? { levels, events: 0, exposure: 0 };
+    cells.set(key, cell);
+    return cell;
   };
-  const unitsBySerial = new Map(units.map((u) => [u.serial, u]));
-  for (const unit of units) {
-    const exposure = new Map<number, number>();
-    addExposure(exposure, unit, coveredSpan(unit, asOf, unit.observedFrom, asOf));
-    for (const [age, months] of exposure) cell(unit.model, age).exposure += months;
-  }
+  for (const unit of units) for (const [age, months] of watchedExposure(unit, asOf)) cellOf(unit, age).exposure += months;
+  const bySerial = new Map(units.map((u) => [u.serial, u]));
   for (const claim of claims) {
-    const unit = unitsBySerial.get(claim.serial);
-    if (!unit || claim.openedOn >= asOf) continue;
-    const [start, end] = coveredSpan(unit, asOf, unit.observedFrom, asOf);
-    if (claim.openedOn >= start && claim.openedOn < end) cell(unit.model, ageMonth(unit, claim.openedOn)).claims += 1;
+    const unit = bySerial.get(claim.serial);
+    const age = unit ? claimAge(unit, claim, asOf) : null;
+    if (unit && age !== null) cellOf(unit, age).events += 1;
   }
-
-  let fleetExposure = 0;
-  let fleetClaims = 0;
-  const byAge = new Map<number, { exposure: number; claims: number }>();
-  const byModel = new Map<string, { exposure: number; claims: number }>();
-  for (const [model, ages] of cells) {
-    for (const [age, c] of ages) {
-      fleetExposure += c.exposure;
-      fleetClaims += c.claims;
-      const a = byAge.get(age) ?? { exposure: 0, claims: 0 };
-      a.exposure += c.exposure;
-      a.claims += c.claims;
-      byAge.set(age, a);
-      const m = byModel.get(model) ?? { exposure: 0, claims: 0 };
-      m.exposure += c.exposure;
-      m.claims += c.claims;
-      byModel.set(model, m);
-    }
-  }
-  const fleetRate = fleetExposure > 0 ? fleetClaims / fleetExposure : 0;
-  const shrink = (claimsN: number, exposure: number, prior: number, k: number) => (claimsN + k * prior) / (exposure + k);
-  const ageShape = (age: number) => {
-    const a = byAge.get(age);
-    return fleetRate > 0 && a ? shrink(a.claims, a.exposure, fleetRate, shrinkage.ageMonths) / fleetRate : 1;
-  };
-  const modelRate = (model: string) => {
-    const m = byModel.get(model);
-    return m ? shrink(m.claims, m.exposure, fleetRate, shrinkage.modelMonths) : fleetRate;
-  };
+  const all = [...cells.values()];
+  const totalExposure = all.reduce((s, c) => s + c.exposure, 0);
+  const fleetRate = totalExposure > 0 ? all.reduce((s, c) => s + c.events, 0) / totalExposure : 0;
+  if (fleetRate === 0) return { fleetRate, ratios: [], rate: () => 0 };
+  const varying = hazardFactors.filter((f) => new Set(all.map((c) => c.levels[f])).size > 1);
+  const fit = fitPoisson(all, varying);
   return {
     fleetRate,
-    rate(model, age) {
-      const prior = modelRate(model) * ageShape(age);
-      const c = cells.get(model)?.get(age);
-      return c ? shrink(c.claims, c.exposure, prior, shrinkage.ageMonths) : prior;
-    },
+    ratios: fit.levels.map((l) => ({ factor: l.factor, level: l.level, ratio: l.ratio })),
+    rate: (unit, age) => fit.rate(levelsOf(unit, age)),
   };
 }
 
@@ -154,7 +164,7 @@ export function projectClaims(units: ForecastUnit[], hazard: HazardTable, asOf: 
       if (span[0] === from) row.units_covered += 1;
       const exposure = new Map<number, number>();
       addExposure(exposure, unit, span);
-      for (const [age, unitMonths] of exposure) row.expected_claims += hazard.rate(unit.model, age) * unitMonths;
+      for (const [age, unitMonths] of exposure) row.expected_claims += hazard.rate(unit, age) * unitMonths;
     }
   }
   return [...out.values()].sort((a, b) => a.month.localeCompare(b.month) || a.model.localeCompare(b.model));

@@ -60,6 +60,9 @@ describe('analytics pages in a browser', () => {
     expect(await rows.nth(0).textContent()).toContain(`${serialOf('FW-BAD', 20)}`);
     expect(await rows.nth(0).textContent()).toContain('critical');
     expect(await rows.nth(1).textContent()).toContain('warning');
+    const risk = page.locator('#risk-table tbody tr');
+    expect(await risk.count()).toBeGreaterThan(0);
+    expect(await risk.first().textContent()).toMatch(/\d+\.\d/);
     await page.screenshot({ path: join(artifacts, 'analytics-fleet.png'), fullPage: true });
     await page.close();
   });
@@ -73,7 +76,22 @@ describe('analytics pages in a browser', () => {
     const first = page.locator('#causes-table tbody tr').first();
     expect(await first.textContent()).toContain('FW-BAD');
     expect(await first.textContent()).toContain('failing more than it should');
+    expect(await page.textContent('#causes-summary')).toMatch(/Adjusted for .*Likelihood-ratio test of firmware: χ² [\d.]+ on \d+ df/);
+    expect(await page.locator('#causes-unadjusted-table tbody tr').count()).toBeGreaterThan(1);
     await page.screenshot({ path: join(artifacts, 'analytics-quality.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('quality engineer: Kaplan–Meier curves with bands and drives at risk', async () => {
+    const page = await open('/analytics/survival', keys.quality, async (p) => {
+      await p.selectOption('#f-by', 'firmware');
+    });
+    expect(await page.locator('#survival-chart canvas').count()).toBe(1);
+    const rows = page.locator('#survival-table tbody tr');
+    expect(await rows.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.textContent('#survival-table')).toContain('FW-BAD');
+    expect(await page.textContent('#survival-table thead')).toContain('at risk, day 0');
+    await page.screenshot({ path: join(artifacts, 'analytics-survival.png'), fullPage: true });
     await page.close();
   });
 

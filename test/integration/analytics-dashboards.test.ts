@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveAdjustedCauses } from '../../analytics/adjusted-causes.ts';
 import { forecastClaims, saveForecast } from '../../analytics/forecast/run.ts';
 import { refreshUnitAttributes } from '../../analytics/units.ts';
 import { loadCatalog } from '../../core/catalog/load.ts';
@@ -14,6 +15,7 @@ beforeAll(async () => {
   await writeFleet(ch);
   await refreshUnitAttributes(ch, loadCatalog());
   await saveForecast(ch, await forecastClaims(ch, { months: 3 }));
+  expect(await saveAdjustedCauses(ch)).toBeGreaterThan(0);
 });
 afterAll(() => ch?.close());
 

@@ -78,6 +78,57 @@
     });
   }
 
+  var palette = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+
+  /**
+   * One solid line per group with its confidence band as two thin dashed lines of the same colour. `groups` is
+   * [{ name, data: [[x, value, lower, upper], …] }]; step draws a Kaplan–Meier staircase.
+   */
+  function bandChart(id, groups, opts) {
+    var series = [];
+    groups.forEach((g, i) => {
+      var color = palette[i % palette.length];
+      var common = { type: 'line', showSymbol: false, step: opts.step ? 'end' : undefined, color: color };
+      series.push(Object.assign({ name: g.name, data: g.data.map((d) => [d[0], d[1]]), lineStyle: { width: 2 } }, common));
+      [2, 3].forEach((k) => {
+        series.push(
+          Object.assign(
+            {
+              name: g.name,
+              data: g.data.map((d) => [d[0], d[k]]),
+              silent: true,
+              tooltip: { show: false },
+              lineStyle: { width: 1, type: 'dashed', opacity: 0.6 },
+            },
+            common,
+          ),
+        );
+      });
+    });
+    draw(id, {
+      animation: false,
+      tooltip: { trigger: 'axis', valueFormatter: (v) => fix(v, 2) },
+      legend: { type: 'scroll', top: 0, data: groups.map((g) => g.name) },
+      grid: { left: 55, right: 25, top: 40, bottom: 45 },
+      xAxis: opts.xAxis,
+      yAxis: { type: 'value', name: opts.unit, min: 0 },
+      series: series,
+    });
+  }
+
+  function cumulativeChart(id, points) {
+    var months = Array.from(new Set(points.map((p) => p.month.slice(0, 7)))).sort();
+    var names = Array.from(new Set(points.map((p) => p.series))).sort();
+    bandChart(
+      id,
+      names.map((name) => ({
+        name: name,
+        data: points.filter((p) => p.series === name).map((p) => [p.month.slice(0, 7), p.afr_pct, p.lower_pct, p.upper_pct]),
+      })),
+      { xAxis: { type: 'category', data: months }, unit: 'AFR % (cumulative)' },
+    );
+  }
+
   function tableHtml(columns, rows) {
     var esc = (v) => String(v === null || v === undefined ? '' : v).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
     return (
@@ -102,9 +153,29 @@
 
   var fix = (n, d) => (n === null || n === undefined ? '—' : Number(n).toFixed(d));
 
+  /** The risk ranking takes the fleet only (its own as-of day), not the date filters. */
+  function riskGet() {
+    return get('/v1/analytics/risk', { limit: 25 });
+  }
+
   var loaders = {
     fleet: () =>
-      Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 })]).then((r) => {
+      Promise.all([get('/v1/analytics/wear'), get('/v1/analytics/near-limit', { limit: 200 }), riskGet()]).then((r) => {
+        document.getElementById('risk-table').innerHTML = tableHtml(
+          [
+            { label: '', get: (d) => (d.alert ? '⚠' : '') },
+            { label: 'Serial', get: (d) => d.serial },
+            { label: 'Model', get: (d) => d.model },
+            { label: 'Fleet', get: (d) => d.fleet_id },
+            { label: 'Firmware', get: (d) => d.firmware },
+            { label: 'P(fail in 30 days) %', num: true, get: (d) => fix(d.p_fail_30d * 100, 1) },
+            { label: 'Signals', get: (d) => d.signals.join(', ') },
+          ],
+          r[2].drives.map((d) => {
+            d._class = d.alert ? 'level-critical' : '';
+            return d;
+          }),
+        );
         var buckets = r[0].buckets;
         var bands = ['0-10', '10-20', '20-30', '30-40', '40-50', '50-60', '60-70', '70-80', '80-90', '90-100', '100+'];
         var models = Array.from(new Set(buckets.map((b) => b.model))).sort();
@@ -145,13 +216,14 @@
     quality: () => {
       var factor = document.getElementById('f-factor').value;
       return Promise.all([
-        get('/v1/analytics/afr', { by: 'model' }),
-        get('/v1/analytics/afr', { by: 'firmware' }),
+        get('/v1/analytics/afr/cumulative', { by: 'model' }),
+        get('/v1/analytics/afr/cumulative', { by: 'firmware' }),
         get('/v1/analytics/causes', { factor: factor }),
+        get('/v1/analytics/causes', { factor: factor, adjusted: 'false' }),
       ]).then((r) => {
-        timeChart('afr-model-chart', r[0].points, 'afr_pct', 'line', 'AFR %');
-        timeChart('afr-firmware-chart', r[1].points, 'afr_pct', 'line', 'AFR %');
-        var levels = r[2].levels.filter((l) => l.ratio !== null);
+        cumulativeChart('afr-model-chart', r[0].points);
+        cumulativeChart('afr-firmware-chart', r[1].points);
+        var levels = r[2].levels.filter((l) => l.lower !== null && l.upper !== null);
         var shown = levels.slice(0, 15).reverse();
         draw('causes-chart', {
           animation: false,
@@ -185,22 +257,89 @@
             },
           ],
         });
+        var verdictText = (v) =>
+          v === 'higher' ? 'failing more than it should' : v === 'lower' ? 'failing less' : v === 'not_estimable' ? 'not estimable on its own' : 'no evidence';
+        var statusText = (l) =>
+          l.status === 'reference' ? 'reference' : l.status === 'pooled' ? 'pooled (sparse)' : l.status === 'aliased' ? 'aliased' : 'estimated';
+        document.getElementById('causes-summary').textContent =
+          'Adjusted for ' +
+          r[2].adjusted_for.join(', ') +
+          '. Reference: ' +
+          r[2].reference +
+          '. Likelihood-ratio test of ' +
+          r[2].factor +
+          ': χ² ' +
+          fix(r[2].test.chi2, 1) +
+          ' on ' +
+          r[2].test.df +
+          ' df, p ' +
+          (r[2].test.p < 0.001 ? '< 0.001' : '= ' + fix(r[2].test.p, 3)) +
+          '. Levels with fewer than ' +
+          r[2].min_failures +
+          ' failures (and as few expected) are pooled.';
         document.getElementById('causes-table').innerHTML = tableHtml(
           [
             { label: r[2].factor.replace('_', ' '), get: (l) => l.level },
             { label: 'Failures', num: true, get: (l) => l.failures },
-            { label: 'Expected', num: true, get: (l) => fix(l.expected, 1) },
             { label: 'Drive-days', num: true, get: (l) => l.drive_days },
             { label: 'AFR %', num: true, get: (l) => fix(l.afr_pct, 2) },
-            { label: 'Ratio', num: true, get: (l) => fix(l.ratio, 2) },
-            { label: '95 % interval', get: (l) => '[' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']' },
-            { label: 'q', num: true, get: (l) => (l.q < 0.001 ? '<0.001' : fix(l.q, 3)) },
-            { label: 'Verdict', get: (l) => (l.verdict === 'higher' ? 'failing more than it should' : l.verdict === 'lower' ? 'failing less' : 'no evidence') },
+            { label: 'Adjusted ratio', num: true, get: (l) => fix(l.ratio, 2) },
+            { label: '95 % interval', get: (l) => (l.lower === null ? '' : '[' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']') },
+            { label: 'Status', get: statusText },
+            { label: 'Verdict', get: (l) => verdictText(l.verdict) },
           ],
           r[2].levels.map((l) => {
             l._class = 'verdict-' + l.verdict;
             return l;
           }),
+        );
+        document.getElementById('causes-unadjusted-table').innerHTML = tableHtml(
+          [
+            { label: r[3].factor.replace('_', ' '), get: (l) => l.level },
+            { label: 'Failures', num: true, get: (l) => l.failures },
+            { label: 'Expected', num: true, get: (l) => fix(l.expected, 1) },
+            { label: 'Unadjusted ratio', num: true, get: (l) => fix(l.ratio, 2) },
+            { label: '95 % interval', get: (l) => '[' + fix(l.lower, 2) + ', ' + fix(l.upper, 2) + ']' },
+            { label: 'q', num: true, get: (l) => (l.q < 0.001 ? '<0.001' : fix(l.q, 3)) },
+            { label: 'Verdict (unadjusted)', get: (l) => verdictText(l.verdict) },
+          ],
+          r[3].levels,
+        );
+      });
+    },
+    survival: () => {
+      var by = document.getElementById('f-by').value;
+      return get('/v1/analytics/survival', { by: by }).then((r) => {
+        var curves = r.curves
+          .slice()
+          .sort((a, b) => b.drives - a.drives)
+          .slice(0, 10);
+        bandChart(
+          'survival-chart',
+          curves.map((c) => ({
+            name: c.group,
+            data: [[0, 0, 0, 0]].concat(c.points.map((p) => [p.age_days, p.failed_pct, p.lower_pct, p.upper_pct])),
+          })),
+          { step: true, unit: '% failed', xAxis: { type: 'value', name: 'age (days)', nameLocation: 'center', nameGap: 28 } },
+        );
+        var ages = Array.from(new Set(curves.flatMap((c) => c.at_risk.map((a) => a.age_days)))).sort((a, b) => a - b);
+        document.getElementById('survival-table').innerHTML = tableHtml(
+          [
+            { label: r.by, get: (c) => c.group },
+            { label: 'Drives', num: true, get: (c) => c.drives },
+            { label: 'Failures', num: true, get: (c) => c.failures },
+            { label: 'AFR % [95 %]', get: (c) => fix(c.afr_pct, 2) + ' [' + fix(c.afr_lower_pct, 2) + ', ' + fix(c.afr_upper_pct, 2) + ']' },
+          ].concat(
+            ages.map((age) => ({
+              label: 'at risk, day ' + age,
+              num: true,
+              get: (c) => {
+                var hit = c.at_risk.find((a) => a.age_days === age);
+                return hit ? hit.at_risk : '';
+              },
+            })),
+          ),
+          curves,
         );
       });
     },

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
-import { factors } from '../../../analytics/trends.ts';
+import { adjustedFactors } from '../../../analytics/adjusted-causes.ts';
+import { survivalGroups } from '../../../analytics/survival.ts';
 import { html, type SafeHtml, sendPage } from '../layout.ts';
 
 const require = createRequire(import.meta.url);
@@ -12,7 +13,7 @@ const client = readFileSync(new URL('./charts.js', import.meta.url), 'utf8');
 const scripts = ['/assets/echarts.min.js', '/assets/analytics.js'];
 
 /** The API-key box and the filters every analytics page shares; the script reads them and calls /v1/analytics/*. */
-function controls(fields: ('model' | 'fleet' | 'firmware' | 'factor')[]): SafeHtml {
+function controls(fields: ('model' | 'fleet' | 'firmware' | 'factor' | 'by')[]): SafeHtml {
   const input = (name: string, label: string, hint: string, type = 'text') =>
     html`<div><label for="f-${name}">${label} <span class="hint">${hint}</span></label><input type="${type}" id="f-${name}" name="${name}"></div>`;
   return html`<form id="analytics-filters" class="analytics-filters">
@@ -25,7 +26,12 @@ function controls(fields: ('model' | 'fleet' | 'firmware' | 'factor')[]): SafeHt
   ${fields.includes('fleet') ? input('fleet', 'Fleet', 'required when your key manages several fleets') : ''}
   ${
     fields.includes('factor')
-      ? html`<div><label for="f-factor">Failure factor</label><select id="f-factor" name="factor">${factors.map((f) => html`<option value="${f}"${f === 'firmware' ? html` selected` : ''}>${f.replace('_', ' ')}</option>`)}</select></div>`
+      ? html`<div><label for="f-factor">Failure factor</label><select id="f-factor" name="factor">${adjustedFactors.map((f) => html`<option value="${f}"${f === 'firmware' ? html` selected` : ''}>${f.replace('_', ' ')}</option>`)}</select></div>`
+      : ''
+  }
+  ${
+    fields.includes('by')
+      ? html`<div><label for="f-by">Curves by</label><select id="f-by" name="by">${survivalGroups.map((g) => html`<option value="${g}">${g}</option>`)}</select></div>`
       : ''
   }
   <button type="submit">Show</button>
@@ -44,15 +50,24 @@ const pages = {
     title: 'Fleet wear',
     body: html`${controls(['model', 'fleet'])}
 ${chart('wear-chart', 'Wear distribution', 'Drives per 10 % band of their TBW (SSD) or P/E (TF) rating used, from each drive’s latest report.')}
-${table('near-table', 'Units near their limits', 'Drives at or above the warning threshold, most worn first.')}`,
+${table('near-table', 'Units near their limits', 'Drives at or above the warning threshold, most worn first.')}
+${table('risk-table', 'Drives most likely to fail in the next 30 days', 'Expected probability from the drive’s recent telemetry (new media errors, spare, critical warnings, wear, temperature, unsafe shutdowns, age) and its model, firmware and batch; ⚠ marks drives at or above the alert probability.')}`,
   },
   quality: {
     title: 'Failure trends and causes',
     body: html`${controls(['model', 'firmware', 'factor'])}
-${chart('afr-model-chart', 'AFR by model', 'Annualised failure rate per month, in % (failures ÷ drive-days × 365).')}
-${chart('afr-firmware-chart', 'AFR by firmware', 'Annualised failure rate per month and firmware version, in %.')}
-${chart('causes-chart', 'Failure-rate ratio against the rest of the fleet', 'Observed ÷ expected failures for the same models; the bar spans the 95 % confidence interval. Right of 1 with the whole bar: failing more than it should.')}
-${table('causes-table', 'Causes, ranked', 'Most certain excess first (by the lower confidence bound); q is the p-value adjusted for the number of levels.')}`,
+${chart('afr-model-chart', 'Cumulative AFR by model', 'Annualised failure rate from the first month up to each month, in % (failures ÷ drive-days × 365); dashed: exact 95 % interval.')}
+${chart('afr-firmware-chart', 'Cumulative AFR by firmware', 'The same per firmware version; a young firmware starts with a wide band that narrows as drive-years accumulate.')}
+${chart('causes-chart', 'Adjusted failure-rate ratio', 'Rate ratio against the reference level from a Poisson regression with model, firmware, batch, age, temperature, fleet and wear together; the bar spans the 95 % interval. Right of 1 with the whole bar: failing more than it should.')}
+<p id="causes-summary" class="hint"></p>
+${table('causes-table', 'Causes, adjusted, ranked', 'Most certain excess first (by the lower bound of the adjusted ratio); sparse levels are pooled and not judged on their own.')}
+${table('causes-unadjusted-table', 'Unadjusted one-factor view', 'Each level against the rest of the fleet, model by model, nothing else adjusted for: a level riding on a bad batch or an old age looks bad here. q is the p-value adjusted for the number of levels.')}`,
+  },
+  survival: {
+    title: 'Survival curves',
+    body: html`${controls(['model', 'firmware', 'fleet', 'by'])}
+${chart('survival-chart', 'Share failed by age (Kaplan–Meier)', 'Age in days since coverage start; a drive enrolled when already old counts from its age at enrolment. Dashed: 95 % Greenwood band on the log(−log) scale. The ten largest groups are drawn.')}
+${table('survival-table', 'Groups and drives at risk', 'Drives still watched and not failed at each age, and the AFR over the whole follow-up with its exact interval.')}`,
   },
   support: {
     title: 'Claims and forecast',
@@ -81,6 +96,7 @@ export function registerAnalyticsPages(app: FastifyInstance): void {
 <ul>
   <li><a href="/analytics/fleet">Fleet wear</a> — wear distribution and units near their TBW / P/E limits (fleet managers, quality, support)</li>
   <li><a href="/analytics/quality">Failure trends and causes</a> — AFR by model and firmware, failure causes with confidence intervals (quality)</li>
+  <li><a href="/analytics/survival">Survival curves</a> — share failed by age per model, firmware or batch with confidence bands and drives at risk (quality)</li>
   <li><a href="/analytics/support">Claims and forecast</a> — claim trends by outcome and reason, warranty-load forecast against actual claims (support, quality)</li>
 </ul>`,
     }),
