@@ -92,6 +92,14 @@ export const settings = {
     schema: z.string().trim().min(1).max(500).default('Wearwatch Returns Center, RMA Dept.\\n1200 Service Way, Dock 4\\nAustin, TX 78701\\nUSA'),
     doc: 'where authorised RMA units are shipped; \\n separates lines',
   },
+  RMA_AUTHORISATION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(365).default(30),
+    doc: 'days an authorised RMA waits for the unit; not received by then, it expires',
+  },
+  RMA_REQUESTS_PER_SERIAL_PER_DAY: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    doc: 'public RMA requests accepted per serial number per UTC day',
+  },
   GRAFANA_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'Grafana base URL for `wearwatch dashboards push`, e.g. https://grafana.example.com' },
   GRAFANA_TOKEN: { schema: optionalText, doc: 'Grafana service-account token (Editor role) for `wearwatch dashboards push`' },
   GRAFANA_FOLDER: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { ProofOfPurchase } from '../core/contracts/proof.ts';
 import { evaluateUnit } from './evaluate.ts';
 import { evaluateSerial } from './queries.ts';
 import { rules, warrantyStatuses } from './rules.ts';
@@ -18,9 +19,12 @@ export class WarrantyService {
     private readonly index?: WarrantyIndex,
   ) {}
 
-  /** Exactly as of now, read from ClickHouse: for decisions (RMA pre-screening) and staff views. */
-  async evaluate(serial: string, at = todayUtc()): Promise<WarrantyEvaluation | undefined> {
-    return (await evaluateSerial(this.client, this.catalog, serial, at)) ?? undefined;
+  /**
+   * Exactly as of `at`, read from ClickHouse: for decisions (RMA pre-screening) and staff views. `proof` replaces the
+   * enrolment's evidence (see evaluateSerial).
+   */
+  async evaluate(serial: string, at = todayUtc(), proof?: ProofOfPurchase | null): Promise<WarrantyEvaluation | undefined> {
+    return (await evaluateSerial(this.client, this.catalog, serial, at, proof)) ?? undefined;
   }
 
   /**

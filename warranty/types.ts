@@ -20,9 +20,16 @@ export interface WearPoint {
   value: number;
 }
 
+/**
+ * A unit's telemetry as of the evaluation date: only samples at or before that day count (telemetry-as-of.ts), so a
+ * decision can be reproduced for any day.
+ */
 export interface TelemetrySummary {
   /** The unit's newest sample. */
   latest: { collected_at: string; host_bytes_written: number | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
+  /** The highest lifetime counters of all samples: wear never goes down because one sample reads low. */
+  max_hbw: number | null;
+  max_pe: number | null;
   /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingPeriodDays). */
   trailing_hbw: WearPoint | null;
   trailing_pe: WearPoint | null;

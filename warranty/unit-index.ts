@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
 import { maxChainDepth } from './rules.ts';
+import { endOfDayMs } from './telemetry-as-of.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
 import { telemetryFactsSql } from './unit-facts-sql.ts';
 import { iso, type TelemetryRow, telemetrySummary } from './unit-loader.ts';
@@ -73,9 +74,14 @@ export class WarrantyIndex {
     return drives.length;
   }
 
-  /** A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index. */
+  /**
+   * A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index, or when
+   * the unit reported after `at` (its summary then is not the one as of `at`: the loader reads its history).
+   */
   inputs(serial: string, at: string): UnitInputs | undefined {
     if (!this.drives.has(serial)) return undefined;
+    const latest = this.telemetry.get(serial)?.latest;
+    if (latest && Date.parse(latest.collected_at) >= endOfDayMs(at)) return undefined;
     return this.chain(serial, at, 0, true);
   }
 

@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import { maxChainDepth } from './rules.ts';
+import { endOfDayMs, summaryAsOf } from './telemetry-as-of.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
 import { rmaByAt, telemetryFactsSql } from './unit-facts-sql.ts';
 
@@ -28,6 +29,9 @@ export interface TelemetryRow {
   l_hbw: number | null;
   l_pe: number | null;
   l_temp: number | null;
+  /** UInt64 arrives as text. */
+  max_hbw: number | string | null;
+  max_pe: number | null;
   /** 1 when the window holds a reading of the counter. */
   hbw_n: number;
   hbw_first_ms: number;
@@ -41,7 +45,9 @@ export interface TelemetryRow {
 
 export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
   return {
-    latest: { collected_at: iso(t.l_at_ms), host_bytes_written: t.l_hbw, avg_pe_cycles: t.l_pe, temperature_c: t.l_temp },
+    latest: { collected_at: iso(t.l_at_ms), host_bytes_written: t.l_hbw === null ? null : Number(t.l_hbw), avg_pe_cycles: t.l_pe, temperature_c: t.l_temp },
+    max_hbw: t.max_hbw === null ? null : Number(t.max_hbw),
+    max_pe: t.max_pe,
     trailing_hbw: t.hbw_n ? { at: iso(t.hbw_first_ms), value: Number(t.hbw_first) } : null,
     trailing_pe: t.pe_n ? { at: iso(t.pe_first_ms), value: Number(t.pe_first) } : null,
     temp_min: t.temp_min,
@@ -49,9 +55,25 @@ export function telemetrySummary(t: TelemetryRow): TelemetrySummary {
   };
 }
 
-async function loadTelemetry(client: ClickHouseClient, serial: string): Promise<TelemetrySummary | null> {
+/**
+ * The unit's telemetry as of the end of day `at`: its unit_facts summary when its newest sample is at or before that
+ * day (always, for today), else recomputed from the samples it sent until then.
+ */
+async function loadTelemetry(client: ClickHouseClient, serial: string, at: string): Promise<TelemetrySummary | null> {
   const [t] = await rows<TelemetryRow>(client, telemetryFactsSql('serial = {serial:String}'), { serial });
-  return t ? telemetrySummary(t) : null;
+  if (!t) return null;
+  const endMs = endOfDayMs(at);
+  if (Number(t.l_at_ms) < endMs) return telemetrySummary(t);
+  const samples = await rows<{ at_ms: number; host_bytes_written: string | number | null; avg_pe_cycles: number | null; temperature_c: number | null }>(
+    client,
+    `SELECT toUnixTimestamp64Milli(collected_at) AS at_ms, host_bytes_written, avg_pe_cycles, temperature_c
+     FROM telemetry WHERE serial = {serial:String} AND collected_at < fromUnixTimestamp64Milli({end:Int64}, 'UTC')`,
+    { serial, end: endMs },
+  );
+  return summaryAsOf(
+    samples.map((s) => ({ ...s, at_ms: Number(s.at_ms), host_bytes_written: s.host_bytes_written === null ? null : Number(s.host_bytes_written) })),
+    endMs,
+  );
 }
 
 async function loadRma(client: ClickHouseClient, serial: string): Promise<RmaRecord[]> {
@@ -79,7 +101,7 @@ async function loadLink(client: ClickHouseClient, serial: string, at: string) {
 async function loadChain(client: ClickHouseClient, serial: string, at: string, depth: number, withTelemetry: boolean): Promise<UnitInputs> {
   const [drive, telemetry, rma, link] = await Promise.all([
     loadDrive(client, serial),
-    withTelemetry ? loadTelemetry(client, serial) : Promise.resolve(null),
+    withTelemetry ? loadTelemetry(client, serial, at) : Promise.resolve(null),
     loadRma(client, serial),
     depth < maxChainDepth ? loadLink(client, serial, at) : Promise.resolve(null),
   ]);
@@ -96,7 +118,7 @@ async function loadChain(client: ClickHouseClient, serial: string, at: string, d
 
 /**
  * Everything evaluateUnit needs about one serial at date `at` ('YYYY-MM-DD'), read with query parameters: the latest
- * enrolment, the telemetry summary (newest sample, trailing window), RMA history, and the chain of units it replaced.
+ * enrolment, the telemetry summary as of that day (newest sample, highest counters, trailing window), RMA history, and the chain of units it replaced.
  * Returns null for a serial that was never enrolled.
  */
 export async function loadUnitInputs(client: ClickHouseClient, serial: string, at: string): Promise<UnitInputs | null> {

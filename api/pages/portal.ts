@@ -90,6 +90,8 @@ export interface RmaFormValues {
   email?: string;
   phone?: string;
   proof_of_purchase?: string;
+  purchase_date?: string;
+  seller?: string;
   symptom?: string;
   acknowledge?: string;
 }
@@ -101,6 +103,9 @@ export const formFieldFor: Record<string, keyof RmaFormValues> = {
   'body.contact.email': 'email',
   'body.contact.phone': 'phone',
   'body.proof_of_purchase': 'proof_of_purchase',
+  'body.proof_of_purchase.reference': 'proof_of_purchase',
+  'body.proof_of_purchase.purchase_date': 'purchase_date',
+  'body.proof_of_purchase.seller': 'seller',
   'body.symptom': 'symptom',
   'body.data_responsibility_acknowledged': 'acknowledge',
 };
@@ -121,7 +126,9 @@ export function rmaForm(values: RmaFormValues, problems: FieldProblem[] = []): S
   ${field('name', 'Your name', (a) => html`<input type="text" ${a} value="${values.name ?? ''}" required maxlength="100" autocomplete="name">`)}
   ${field('email', 'E-mail', (a) => html`<input type="email" ${a} value="${values.email ?? ''}" required maxlength="200" autocomplete="email">`)}
   ${field('phone', 'Phone', (a) => html`<input type="text" ${a} value="${values.phone ?? ''}" maxlength="40" autocomplete="tel">`, '(optional)')}
-  ${field('proof_of_purchase', 'Proof-of-purchase reference', (a) => html`<input type="text" ${a} value="${values.proof_of_purchase ?? ''}" maxlength="128">`, '(invoice or receipt number, optional)')}
+  ${field('proof_of_purchase', 'Proof-of-purchase reference', (a) => html`<input type="text" ${a} value="${values.proof_of_purchase ?? ''}" maxlength="128">`, '(invoice or receipt number, optional: with the purchase date, coverage is counted from that date until the desk verifies the proof)')}
+  ${field('purchase_date', 'Purchase date on the invoice or receipt', (a) => html`<input type="date" ${a} value="${values.purchase_date ?? ''}">`, '(with a proof of purchase)')}
+  ${field('seller', 'Seller', (a) => html`<input type="text" ${a} value="${values.seller ?? ''}" maxlength="200">`, '(optional)')}
   ${field('symptom', 'What is wrong with the unit?', (a) => html`<textarea ${a} rows="4" required maxlength="2000">${values.symptom ?? ''}</textarea>`)}
   <div>
     <label class="check" for="rma-acknowledge"><input type="checkbox" id="rma-acknowledge" name="acknowledge" value="yes"${values.acknowledge ? html` checked` : ''}${errorOf('acknowledge') ? html` aria-invalid="true" aria-describedby="rma-acknowledge-error"` : ''}>
@@ -177,9 +184,27 @@ const stateLabels: Record<RmaView['state'], string> = {
   replaced: 'Replaced',
   rejected: 'Declined',
   closed: 'Closed',
+  expired: 'Expired: the unit was not received in time',
+  proof_verified: 'Proof of purchase verified',
+  proof_rejected: 'Proof of purchase rejected',
 };
 
-export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingInstructions> | null): SafeHtml {
+/**
+ * An RMA's status page. By its number alone: the state and the next step. Through its private status link (`full`):
+ * the reasons, the proof's verification and the history with any replacement serial.
+ */
+export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingInstructions> | null, full: boolean): SafeHtml {
+  if (!full) {
+    return html`<section aria-labelledby="rma-heading">
+  <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
+  ${facts([
+    ['State', stateLabels[view.state]],
+    ['Next step', view.next_step],
+    ['Last update', when(view.updated_at)],
+  ])}
+  <p>Open the status link you received with your request to see the details of your case.</p>
+</section>`;
+  }
   return html`<section aria-labelledby="rma-heading">
   <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
   ${
@@ -192,6 +217,8 @@ export function rmaStatus(view: RmaView, shipping: ReturnType<typeof shippingIns
   ${facts([
     ['Serial', view.serial],
     ['State', stateLabels[view.state]],
+    ['Next step', view.next_step],
+    ['Proof of purchase', view.proof ? `${view.proof.status.replaceAll('_', ' ')}${view.proof.reason ? `: ${view.proof.reason}` : ''}` : 'none given'],
     ['Opened', when(view.opened_at)],
     ['Last update', when(view.updated_at)],
   ])}

@@ -25,6 +25,8 @@ const formValues = z.object({
   email: text,
   phone: text,
   proof_of_purchase: text,
+  purchase_date: text,
+  seller: text,
   symptom: text,
   acknowledge: text,
 });
@@ -86,7 +88,15 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
     const parsed = rmaRequest.safeParse({
       serial: values.serial,
       contact: { name: values.name, email: values.email?.trim(), ...(values.phone?.trim() ? { phone: values.phone } : {}) },
-      ...(values.proof_of_purchase?.trim() ? { proof_of_purchase: values.proof_of_purchase } : {}),
+      ...(values.proof_of_purchase?.trim() || values.purchase_date?.trim()
+        ? {
+            proof_of_purchase: {
+              reference: values.proof_of_purchase ?? '',
+              purchase_date: values.purchase_date?.trim(),
+              ...(values.seller?.trim() ? { seller: values.seller } : {}),
+            },
+          }
+        : {}),
       symptom: values.symptom,
       data_responsibility_acknowledged: values.acknowledge ? true : undefined,
     });
@@ -96,16 +106,17 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
     try {
       const result = await rma.submit(parsed.data, 'web');
       // Post/redirect/get: a reload of the result page does not submit a second request.
-      return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}`, 303);
+      // The status link carries the request's private token: whoever holds it sees the whole case.
+      return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}&token=${encodeURIComponent(result.status_token)}`, 303);
     } catch (error) {
-      if (error instanceof WearwatchError && error.status === 404) {
-        return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, 404);
+      if (error instanceof WearwatchError && [400, 404, 429].includes(error.status)) {
+        return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, error.status);
       }
       throw error;
     }
   });
 
-  app.get('/rma/status', { ...page, schema: { hide: true, querystring: z.object({ number: text }) } }, async (request, reply) => {
+  app.get('/rma/status', { ...page, schema: { hide: true, querystring: z.object({ number: text, token: text }) } }, async (request, reply) => {
     const input = request.query.number?.trim().toUpperCase() ?? '';
     const form = html`<form method="get" action="/rma/status" aria-label="RMA status lookup"><div>
       <label for="number">RMA number</label><input type="text" id="number" name="number" value="${input}" required maxlength="24">
@@ -120,10 +131,11 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       );
     try {
       const view = await rma.view(parsed.data);
+      const full = request.query.token ? await rma.tokenMatches(parsed.data, request.query.token) : false;
       return sendPage(reply, {
         title: 'RMA status',
         path: '/rma',
-        body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null),
+        body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null, full),
       });
     } catch (error) {
       if (error instanceof WearwatchError && error.status === 404) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
-import { rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
+import { proofStanding, rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
 import { RmaStore } from '../../rma/store.ts';
 import { apiKeySecurity, requireRole } from '../auth.ts';
 import { type ApiDependencies, apiTopics } from '../dependencies.ts';
@@ -12,6 +12,9 @@ const queueItem = rmaStanding.extend({ events: z.number() });
 
 const supportView = rmaProgress
   .extend({
+    next_step: z.string(),
+    proof: proofStanding.nullable().describe('the proof of purchase given with the request, and the desk verdict on it'),
+    linked_rmas: z.array(z.string()).describe("the unit's other RMAs that were open when this one was requested"),
     history: z.array(
       z.object({
         event_id: z.string(),
@@ -86,7 +89,8 @@ export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app,
     {
       ...access,
       schema: {
-        summary: 'Record the next step of an RMA; 409 when the step is not legal in its current state',
+        summary:
+          'Record the next step of an RMA, or the verdict on the proof of purchase given with it (a rejected proof decides the claim again from the manufacturing date); 409 when not legal in its current state',
         tags,
         security: apiKeySecurity,
         params,

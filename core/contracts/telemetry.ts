@@ -24,7 +24,8 @@ export const telemetrySample = z.object({
   unsafe_shutdowns: nonNegativeInt.max(4_294_967_295).optional(),
   temperature_c: z.number().int().min(-60).max(200).optional(),
   critical_warning: nonNegativeInt.max(255).optional(),
-  source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway']).default('agent'),
+  // bench: read by the RMA desk's inspector from a returned unit.
+  source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway', 'bench']).default('agent'),
 });
 export type TelemetrySample = z.output<typeof telemetrySample>;
 
