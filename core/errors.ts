@@ -24,6 +24,11 @@ export const errorRegistry = spec({
   WW_METHOD_NOT_ALLOWED: { status: 405, meaning: 'the route does not take this method' },
   WW_NOT_ACCEPTABLE: { status: 406, meaning: 'no representation matches the Accept header' },
   WW_INVALID_TRANSITION: { status: 409, meaning: 'the RMA event does not follow from the RMA state' },
+  WW_REGISTRATION_CONFLICT: {
+    status: 409,
+    meaning: 'a product registration names a serial that is registered already; it is kept for the support desk',
+    hint: 'check the serial on the label; the desk contacts you if it is yours',
+  },
   WW_LENGTH_REQUIRED: { status: 411, meaning: 'the request needs a Content-Length' },
   WW_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   WW_URI_TOO_LONG: { status: 414, meaning: 'the URL is too long' },

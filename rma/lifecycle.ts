@@ -14,6 +14,7 @@ export const nextSteps: Record<RmaEventType, readonly RmaEventType[]> = {
   inspected: ['repaired', 'replaced', 'rejected', 'closed'],
   repaired: ['closed'],
   replaced: ['closed'],
+  refunded: ['closed'],
   rejected: ['closed'],
   closed: [],
   expired: [],
@@ -27,7 +28,7 @@ export const stateOf = <E extends { event_type: RmaEventType }>(history: readonl
   history.filter((e) => !(proofVerdicts as readonly RmaEventType[]).includes(e.event_type)).at(-1);
 
 /** Steps the support desk records through the API; `requested`/`authorised` only come from the pre-screening. */
-export const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed', 'proof_verified', 'proof_rejected'] as const;
+export const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'refunded', 'rejected', 'closed', 'proof_verified', 'proof_rejected'] as const;
 export type SupportStep = (typeof supportSteps)[number];
 
 export type InspectionDecision =
@@ -44,7 +45,7 @@ export function decideInspection(findings: readonly InspectionFinding[]): Inspec
   const reasons = exclusionFindings.filter((f) => findings.includes(f));
   if (reasons.length > 0) return { decision: 'void', reasons, allowed: ['rejected'] };
   // A closer look may still find a cause the policy excludes, so a further inspection can follow a confirmed defect.
-  if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced', 'inspected'] };
+  if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced', 'refunded', 'inspected'] };
   return { decision: 'no_fault_found', reasons: [], allowed: ['closed'] };
 }
 

@@ -55,6 +55,7 @@ export const rmaProgress = rmaStanding.extend({ next_steps: z.array(z.enum(rmaEv
 /** Reasons the RMA workflow adds to the warranty rules' own codes. */
 const workflowReasons: Record<string, string> = {
   proof_rejected: 'the desk rejected the proof of purchase given with the claim; the claim was decided again from the manufacturing date',
+  liability_cap_unknown: 'the price paid for the unit is not known, so no refund can be capped; desk review: record the price first',
   authorisation_expired: 'the unit was not received within the days an authorisation is valid; request a new RMA',
   ...proofDateReasons,
 };
@@ -94,6 +95,12 @@ export const supportStep = z.discriminatedUnion('type', [
     note: z.string().max(2000).optional(),
   }),
   z.object({ type: z.literal('closed'), note: z.string().max(2000).optional() }),
+  z.object({
+    type: z.literal('refunded'),
+    amount: z.number().positive().max(1_000_000_000).multipleOf(0.01, 'at most two decimals'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD'),
+    note: z.string().max(2000).optional(),
+  }),
   z.object({ type: z.literal('proof_verified'), note: z.string().max(2000).optional() }),
   z.object({
     type: z.literal('proof_rejected'),
@@ -121,6 +128,7 @@ const nextStepText: Record<RmaEventType, string> = {
   inspected: 'the unit was inspected; the desk decides on repair, replacement or refusal',
   repaired: 'the repaired unit is on its way back',
   replaced: 'a replacement unit is on its way',
+  refunded: 'the refund is on its way',
   rejected: 'the claim was refused for the reasons given; nothing more to do',
   closed: 'the RMA is closed',
   expired: 'the authorisation lapsed; request a new RMA to send the unit',
@@ -133,7 +141,7 @@ export interface UnitRegistration {
   serial: string;
   model: string;
   fleet_id: string;
-  price_paid: number;
+  price_paid: number | null;
   currency: string;
 }
 
@@ -299,9 +307,10 @@ export class RmaService {
     }
     const check = checkTransition(history, step.type);
     if (!check.ok) throw new WearwatchError('WW_INVALID_TRANSITION', check.message, undefined, { fields: [{ field: 'body.type', message: check.message }] });
+    const refund = step.type === 'refunded' ? await this.checkRefund(unit, step.amount, step.currency, now) : null;
     const events: RmaEvent[] = [
       this.event(rmaNumber, unit, step.type, now, {
-        details,
+        details: refund ? { ...details, ...refund } : details,
         findings: step.type === 'inspected' ? step.findings : [],
         reasons: step.type === 'rejected' ? step.reasons : [],
         replacement_serial: step.type === 'replaced' ? step.replacement_serial : undefined,
@@ -362,6 +371,32 @@ export class RmaService {
     return [verdict, this.event(rmaNumber, unit, 'rejected', new Date(now.getTime() + 1), { reasons, details: { ...details, decided_by: 'proof_rejected' } })];
   }
 
+  /**
+   * Clause V: the refunds of a replacement chain, this one included, may not exceed the price paid for its first unit,
+   * in that currency. An unknown price refuses every refund until the desk has it (never a cap of 0).
+   */
+  private async checkRefund(unit: string, amount: number, currency: string, now: Date) {
+    const today = todayUtc(now);
+    const cap = (await this.warranty.evaluate(unit, today))?.claim.liability_cap ?? null;
+    const refuse = (code: string, message: string) =>
+      new WearwatchError('WW_INVALID_TRANSITION', `${code}: ${message}`, undefined, { fields: [{ field: 'body.amount', message: `${code}: ${message}` }] });
+    if (cap === null || cap.amount === null) throw refuse('liability_cap_unknown', workflowReasons.liability_cap_unknown!);
+    if (currency !== cap.currency) throw refuse('liability_cap', `refunds are paid in ${cap.currency}, the currency of the price paid`);
+    const chain = await this.warranty.chain(unit, today);
+    const cents = (await Promise.all(chain.map((s) => this.store.forSerial(s))))
+      .flat()
+      .filter((e) => e.event_type === 'refunded')
+      .reduce((sum, e) => sum + Math.round(Number(e.details.amount ?? 0) * 100), Math.round(amount * 100));
+    // In cents, so 0.1 + 0.2 never exceeds 0.3.
+    if (cents > Math.round(cap.amount * 100)) {
+      throw refuse(
+        'liability_cap',
+        `refunds of this unit's chain would total ${(cents / 100).toFixed(2)} ${currency}, above the ${cap.amount.toFixed(2)} ${currency} paid`,
+      );
+    }
+    return { amount, currency, cap: cap.amount };
+  }
+
   /** Enrols a replacement serial as the original's model, owner and chain price, unless it is enrolled already. */
   private async registerReplacement(original: string, replacement: string, now: Date): Promise<void> {
     if (await this.warranty.evaluate(replacement, todayUtc(now))) return;
@@ -372,7 +407,7 @@ export class RmaService {
       serial: replacement,
       model: e.model,
       fleet_id: e.fleet_id,
-      price_paid: cap?.amount ?? 0,
+      price_paid: cap?.amount ?? null,
       currency: cap?.currency ?? 'USD',
     });
   }

@@ -215,7 +215,7 @@ SELECT
   -- The chain's first unit (deepest node) gives the base term; a tuple keeps its NULL from being skipped.
   greatest(max(c.day) + ${afterService}, max(rep.repair_end), argMax(tuple(own.own_base_end), c.depth).1) AS end_exclusive,
   countIf(own.serial IS NOT NULL) > 0 AS paid_known,
-  argMaxIf(own.price_paid, c.depth, own.serial IS NOT NULL) AS paid,
+  argMaxIf(tuple(own.price_paid), c.depth, own.serial IS NOT NULL).1 AS paid,
   argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
 FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
@@ -334,7 +334,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     ${telemetryNames.map((c) => `if(h.late, h.${c}, u.${c}) AS ${c}`).join(', ')},
     r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS replaced_by,
     g.parent IS NOT NULL AS is_replacement, g.parent AS replacement_of, g.start_day AS g_start, g.end_exclusive AS g_end,
-    g.paid AS g_paid, g.currency AS g_currency,
+    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
   FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${unitFlags.mask} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
   LEFT JOIN ${asOfTelemetry()} AS h ON h.k = u.k
@@ -349,8 +349,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     FROM rma_events WHERE ${rmaByAt} GROUP BY k
   ) AS r ON r.k = u.k
   LEFT JOIN (
-    SELECT ${unitKey} AS k, toNullable(parent) AS parent, start_day, end_exclusive,
-      if(paid_known, paid, NULL) AS paid, if(paid_known, toNullable(currency), NULL) AS currency
+    SELECT ${unitKey} AS k, toNullable(parent) AS parent, start_day, end_exclusive, paid_known, paid, currency
     FROM warranty_lineage
   ) AS g ON g.k = u.k)`;
 
@@ -392,8 +391,9 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
         toDate32(fromUnixTimestamp64Milli(l_at_ms, 'UTC')) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
      ${pick('reasons', reasonAt)} AS status_reason,
      ${pick('statuses', reasonAt)} AS status,
-     coalesce(g_paid, price_paid) AS cap_amount,
-     coalesce(g_currency, currency) AS cap_currency`,
+     -- A replacement is capped at its chain's first price (NULL when unknown), else at its own.
+     if(is_replacement AND g_paid_known, g_paid, price_paid) AS cap_amount,
+     if(is_replacement AND g_paid_known, g_currency, currency) AS cap_currency`,
   );
   const final = `SELECT
   {at:Date32} AS snapshot_date, serial, fleet_id, model, kind, status, status_reason,

@@ -31,7 +31,7 @@ interface Coverage {
   manufactured: Day | null;
   decodeError: string | null;
   /** Price paid for the unit the coverage was bought with (the first of a replacement chain). */
-  paid: { amount: number; currency: string } | null;
+  paid: { amount: number | null; currency: string } | null;
 }
 
 /** Link of a replacement to its original, if the replacement happened by `at`. */

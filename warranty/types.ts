@@ -10,7 +10,8 @@ export interface DriveRecord {
   fleet_id: string;
   purchase_date: string | null;
   proof_of_purchase: string | null;
-  price_paid: number;
+  /** null: not known (clause V cap "unknown, desk review"). */
+  price_paid: number | null;
   currency: string;
 }
 
@@ -107,5 +108,6 @@ export interface WarrantyEvaluation {
     review: boolean;
   };
   exclusions: ExclusionFinding[];
-  claim: { eligible: boolean; failing: RuleRef[]; requirements: RuleRef[]; liability_cap: { amount: number; currency: string } | null };
+  /** liability_cap: the price paid for the chain's first unit (amount null: not known, desk review); null without an enrolment. */
+  claim: { eligible: boolean; failing: RuleRef[]; requirements: RuleRef[]; liability_cap: { amount: number | null; currency: string } | null };
 }

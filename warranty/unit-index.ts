@@ -53,7 +53,7 @@ export class WarrantyIndex {
     const since = this.since === null ? 0 : this.since - overlapMs;
     const changed = (table: string) => `SELECT DISTINCT serial FROM ${table} WHERE ingested_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
     const [drives, telemetry, rma] = await Promise.all([
-      this.rows<DriveRecord & { price_paid: string | number }>(
+      this.rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number | null }>(
         `SELECT serial, model, toString(fleet_id) AS fleet_id, if(purchase_date IS NULL, NULL, toString(purchase_date)) AS purchase_date,
                 proof_of_purchase, price_paid, toString(currency) AS currency
          FROM drives FINAL WHERE {full:Bool} OR serial IN (${changed('drives')})`,
@@ -67,7 +67,7 @@ export class WarrantyIndex {
         { full, since },
       ),
     ]);
-    for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: Number(d.price_paid) });
+    for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: d.price_paid === null ? null : Number(d.price_paid) });
     for (const t of telemetry) this.telemetry.set(t.serial, telemetrySummary(t));
     this.indexRma(rma);
     this.since = started;

@@ -14,13 +14,13 @@ async function rows<T>(client: ClickHouseClient, query: string, params: Record<s
 export const iso = (ms: number | string) => new Date(Number(ms)).toISOString();
 
 async function loadDrive(client: ClickHouseClient, serial: string): Promise<DriveRecord | null> {
-  const [drive] = await rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number }>(
+  const [drive] = await rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number | null }>(
     client,
     `SELECT serial, model, fleet_id, purchase_date, proof_of_purchase, price_paid, currency
      FROM drives FINAL WHERE serial = {serial:String}`,
     { serial },
   );
-  return drive ? { ...drive, price_paid: Number(drive.price_paid) } : null;
+  return drive ? { ...drive, price_paid: drive.price_paid === null ? null : Number(drive.price_paid) } : null;
 }
 
 /** A row of telemetryFactsSql (sql.ts); telemetrySummary converts it to the evaluator's summary. */

@@ -63,11 +63,10 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
       'Estimated remaining life',
       wear.remaining_life_days === null
         ? 'not enough recent telemetry to estimate'
-        : `${wear.remaining_life_days} days${wear.projected_wearout ? ` (rating reached around ${wear.projected_wearout})` : ''}`,
+        : `${wear.remaining_life}${wear.projected_wearout ? ` (rating reached around ${wear.projected_wearout})` : ''}`,
     ]);
   }
-  if (w.replacement) rows.push(['Replacement coverage', `replaces ${w.replacement.replacement_of}: ${w.replacement.rule}`]);
-  if (w.replaced_by) rows.push(['Replaced by', w.replaced_by]);
+  if (w.replacement) rows.push(['Replacement coverage', w.replacement.rule]);
   return html`<section aria-labelledby="result-heading">
   <h2 id="result-heading">Serial ${w.serial}</h2>
   ${facts(rows)}
@@ -77,6 +76,22 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
       : notice('warn', html`A warranty claim would not be accepted: ${reasonList(w.claim.failing)}`)
   }
   <p class="hint">Evaluated on ${w.evaluated_on} from the latest telemetry received.</p>
+</section>
+${warrantyTerms()}`;
+}
+
+/** Clause V as the customer must read it, and the unit TB is counted in. */
+export function warrantyTerms(): SafeHtml {
+  return html`<section aria-labelledby="terms-heading">
+  <h2 id="terms-heading">Warranty terms</h2>
+  <ul>
+    <li>To the fullest extent permitted by law, this warranty is your sole and exclusive remedy; all other warranties,
+      express or implied, are disclaimed.</li>
+    <li>We are not liable for any indirect, incidental or consequential damages (including data loss, loss of profit or
+      business interruption) arising from the use of, or inability to use, the product.</li>
+    <li>Our total liability for any warranty claim does not exceed the amount you actually paid for the product.</li>
+    <li>TB means terabytes of 10<sup>12</sup> bytes; TBW is the total host bytes written the model is rated for.</li>
+  </ul>
 </section>`;
 }
 
@@ -182,6 +197,7 @@ const stateLabels: Record<RmaView['state'], string> = {
   inspected: 'Inspected',
   repaired: 'Repaired',
   replaced: 'Replaced',
+  refunded: 'Refunded',
   rejected: 'Declined',
   closed: 'Closed',
   expired: 'Expired: the unit was not received in time',
@@ -255,3 +271,35 @@ ${models.length === 0 ? notice('warn', 'The product catalog has not been loaded 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 const capacity = (gb: number) => (gb >= 1024 ? `${gb / 1024} TB` : `${gb} GB`);
+
+export interface RegisterFormValues {
+  serial?: string;
+  model?: string;
+  reference?: string;
+  purchase_date?: string;
+  seller?: string;
+  name?: string;
+  email?: string;
+}
+
+/** Product registration for a unit bought in a shop: the proof of purchase starts its warranty. */
+export function registerForm(values: RegisterFormValues, models: string[], problem?: string): SafeHtml {
+  const input = (name: keyof RegisterFormValues, label: string, type = 'text', hint = '') => html`<div>
+    <label for="reg-${name}">${label}${hint ? html` <span class="hint">${hint}</span>` : ''}</label>
+    <input type="${type}" id="reg-${name}" name="${name}" value="${values[name] ?? ''}" maxlength="200">
+  </div>`;
+  return html`${problem ? notice('error', problem) : ''}<p>Bought a unit in a shop? Register it with your proof of purchase: its warranty then
+  counts from the purchase date, and you can look it up and request service.</p>
+<form method="post" action="/register" novalidate aria-label="Product registration">
+  ${input('serial', 'Serial number', 'text', '(printed on the label)')}
+  <div><label for="reg-model">Model</label><select id="reg-model" name="model">${models.map(
+    (m) => html`<option value="${m}"${values.model === m ? html` selected` : ''}>${m}</option>`,
+  )}</select></div>
+  ${input('reference', 'Invoice or receipt number')}
+  ${input('purchase_date', 'Purchase date', 'date')}
+  ${input('seller', 'Seller', 'text', '(optional)')}
+  ${input('name', 'Your name')}
+  ${input('email', 'E-mail', 'email')}
+  <button type="submit">Register</button>
+</form>`;
+}

@@ -5,14 +5,26 @@ import { modelTable as catalogModels } from '../../core/catalog/model-table.ts';
 import { serial } from '../../core/contracts/common.ts';
 import { rmaNumber } from '../../core/contracts/rma.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { ProductRegistrations, productRegistration } from '../../fleet/registration.ts';
 import { rmaRequest } from '../../rma/service.ts';
 import { toPublicWarranty, WarrantyService } from '../../warranty/service.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { fieldProblems } from '../errors.ts';
 import { html, notice, sendPage } from '../pages/layout.ts';
-import { lookupForm, modelTable, problemSummary, type RmaFormValues, rmaForm, rmaGuide, rmaStatus, warrantyResult } from '../pages/portal.ts';
+import {
+  lookupForm,
+  modelTable,
+  problemSummary,
+  type RegisterFormValues,
+  type RmaFormValues,
+  registerForm,
+  rmaForm,
+  rmaGuide,
+  rmaStatus,
+  warrantyResult,
+} from '../pages/portal.ts';
 import { publicRoute } from '../rate-limit.ts';
-import { rmaServiceFor, shippingInstructions } from '../services.ts';
+import { rmaServiceFor, shippingInstructions, unitRegistryFor } from '../services.ts';
 
 const stylesheet = readFileSync(new URL('../pages/style.css', import.meta.url), 'utf8');
 
@@ -141,6 +153,44 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       if (error instanceof WearwatchError && error.status === 404) {
         return sendPage(reply, { title: 'RMA status', path: '/rma', body: html`${form}${notice('error', `No RMA ${parsed.data} was found.`)}` }, 404);
       }
+      throw error;
+    }
+  });
+
+  const registrations = new ProductRegistrations(deps.clickhouse.client, unitRegistryFor(deps), deps.catalog);
+  const modelNames = deps.catalog.models.map((m) => m.model);
+  const registerValues = z.object({ serial: text, model: text, reference: text, purchase_date: text, seller: text, name: text, email: text });
+
+  app.get('/register', page, async (_request, reply) =>
+    sendPage(reply, { title: 'Register a product', path: '/register', body: registerForm({}, modelNames) }),
+  );
+
+  app.post('/register', { ...page, schema: { hide: true, body: registerValues.catch({}) } }, async (request, reply) => {
+    const values = request.body as RegisterFormValues;
+    const parsed = productRegistration.safeParse({
+      serial: values.serial,
+      model: values.model,
+      proof_of_purchase: {
+        reference: values.reference ?? '',
+        purchase_date: values.purchase_date,
+        ...(values.seller?.trim() ? { seller: values.seller } : {}),
+      },
+      contact: { name: values.name, email: values.email?.trim() },
+    });
+    const again = (problem: string, status: number) =>
+      sendPage(reply, { title: 'Register a product', path: '/register', body: registerForm(values, modelNames, problem) }, status);
+    if (!parsed.success)
+      return again(
+        fieldProblems(parsed.error.issues, 'body')
+          .map((p) => `${p.field.replace('body.', '')}: ${p.message}`)
+          .join('; '),
+        400,
+      );
+    try {
+      const { serial: registered } = await registrations.register(parsed.data);
+      return reply.redirect(`/?serial=${encodeURIComponent(registered)}`, 303);
+    } catch (error) {
+      if (error instanceof WearwatchError && [400, 409].includes(error.status)) return again(error.message, error.status);
       throw error;
     }
   });

@@ -15,7 +15,8 @@ export const enrollment = z
     fleet_id: fleetId,
     purchase_date: isoDate.optional(),
     proof_of_purchase: z.union([proofOfPurchase, z.string().trim().min(1).max(128)]).optional(),
-    price_paid: z.number().nonnegative().max(1_000_000_000).multipleOf(0.01, 'at most two decimals'),
+    // null: the price is not known (a liability cap of "unknown, desk review", never 0).
+    price_paid: z.number().nonnegative().max(1_000_000_000).multipleOf(0.01, 'at most two decimals').nullable(),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')

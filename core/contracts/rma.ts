@@ -3,7 +3,8 @@ import { instant, serial } from './common.ts';
 
 /**
  * The RMA steps, then the desk's verdicts on a proof of purchase given with the claim (not steps: the RMA keeps its
- * state) and `expired` (an authorisation whose unit was not received in time).
+ * state), `expired` (an authorisation whose unit was not received in time) and `refunded` (a monetary settlement
+ * instead of repair or replacement, capped by clause V).
  */
 export const rmaEventTypes = [
   'requested',
@@ -17,6 +18,7 @@ export const rmaEventTypes = [
   'proof_verified',
   'proof_rejected',
   'expired',
+  'refunded',
 ] as const;
 export type RmaEventType = (typeof rmaEventTypes)[number];
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addMonths, dayFromIso, isoFromDay } from '../../core/calendar.ts';
 import { openTestApi, seedDrives, seedTelemetry, type TestApi } from '../support/api.ts';
 
@@ -45,6 +45,7 @@ beforeAll(async () => {
     { serial: 'NV2540B00033', model: 'WW-NV4-1T', fleet_id: 'fleet-d' },
     { serial: 'NV2540B00040', model: 'WW-NV4-1T', fleet_id: 'fleet-d' },
     { serial: 'NV2540B00041', model: 'WW-NV4-1T', fleet_id: 'fleet-d' },
+    { serial: 'NV2540B00050', model: 'WW-NV4-1T', fleet_id: 'fleet-d', price_paid: null },
   ]);
   const yesterday = `${day(-1)}T12:00:00.000Z`;
   await seedTelemetry(api.clickhouse, [
@@ -196,6 +197,18 @@ describe('replacement units', () => {
     expect(replacement).toMatchObject({ status: 'active', model: 'WW-NV4-1T', coverage: { basis: 'replacement', start: day(0) } });
     expect((await request('NV2640B00099')).json()).toMatchObject({ decision: 'authorised' });
   });
+
+  it('shows replacement serials and findings only to the owner', async () => {
+    const anyone = await lookup('NV2540B00032');
+    expect(anyone.status).toBe('replaced');
+    expect(JSON.stringify(anyone)).not.toContain('NV2640B00099');
+    const stranger = await api.auth({ name: 'other', role: 'fleet_manager', fleet_ids: ['fleet-x'] });
+    const notOwner = (await api.app.inject({ method: 'GET', url: '/v1/warranty/NV2540B00032', headers: stranger })).json();
+    expect(notOwner).not.toHaveProperty('owner');
+    const owner = await api.auth({ name: 'owner', role: 'fleet_manager', fleet_ids: ['fleet-d'] });
+    const mine = (await api.app.inject({ method: 'GET', url: '/v1/warranty/NV2540B00032', headers: owner })).json();
+    expect(mine.owner).toMatchObject({ replaced_by: 'NV2640B00099', exclusions: [], liability_cap: { amount: 80, currency: 'USD' } });
+  });
 });
 
 describe('clause III findings at inspection', () => {
@@ -215,6 +228,110 @@ describe('clause III findings at inspection', () => {
     expect(missing.json().error.fields).toContainEqual(expect.objectContaining({ field: 'body.bench_reading' }));
     const view = (await step(number, { type: 'inspected', findings: ['write_limit_exceeded'], bench_reading: { host_bytes_written: 700e12 } })).json();
     expect(view).toMatchObject({ state: 'rejected', reasons: [expect.objectContaining({ code: 'write_limit_exceeded' })] });
-    expect(await lookup('NV2540B00041')).toMatchObject({ status: 'void', wear: { used: 700e12 } });
+    // The public lookup reads an in-memory index, fresh within its refresh interval.
+    await vi.waitFor(async () => expect(await lookup('NV2540B00041')).toMatchObject({ status: 'void', wear: { used: 700e12 } }), {
+      timeout: 20_000,
+      interval: 500,
+    });
+  });
+});
+
+describe('clause V: refunds capped at the price paid', () => {
+  const serviceable = async (serial: string) => {
+    const number = (await request(serial)).json().rma_number as string;
+    await step(number, { type: 'received' });
+    await step(number, { type: 'inspected', findings: ['defect_confirmed'] });
+    return number;
+  };
+
+  it("refuses a refund that would take a replacement chain's refunds above the first unit's price", async () => {
+    // NV2640B00099 replaced NV2540B00032, bought for 80 USD (registered in the replacement test above).
+    expect((await step(await serviceable('NV2640B00099'), { type: 'refunded', amount: 50, currency: 'USD' })).json().state).toBe('refunded');
+    const second = await serviceable('NV2640B00099');
+    const over = await step(second, { type: 'refunded', amount: 40, currency: 'USD' });
+    expect(over.statusCode).toBe(409);
+    expect(over.json().error.fields[0]).toMatchObject({
+      field: 'body.amount',
+      message: expect.stringMatching(/^liability_cap: .*90\.00 USD, above the 80\.00 USD paid/),
+    });
+    expect((await step(second, { type: 'refunded', amount: 30, currency: 'EUR' })).statusCode).toBe(409);
+    expect((await step(second, { type: 'refunded', amount: 30, currency: 'USD' })).json().state).toBe('refunded');
+  });
+
+  it('treats an unknown price as "unknown, desk review", never as a cap of 0', async () => {
+    const owner = await api.auth({ name: 'owner-50', role: 'fleet_manager', fleet_ids: ['fleet-d'] });
+    const mine = (await api.app.inject({ method: 'GET', url: '/v1/warranty/NV2540B00050', headers: owner })).json();
+    expect(mine.owner.liability_cap).toEqual({ amount: null, currency: 'USD' });
+    const refused = await step(await serviceable('NV2540B00050'), { type: 'refunded', amount: 1, currency: 'USD' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.fields[0].message).toMatch(/^liability_cap_unknown: .*desk review/);
+  });
+});
+
+describe('product registration by a retail customer', () => {
+  const registration = (serial: string, purchase: string) => ({
+    serial,
+    model: 'WW-TF-PRO-128',
+    proof_of_purchase: { reference: 'SHOP-991', purchase_date: purchase, seller: 'Corner shop' },
+    contact: { name: 'Lin', email: 'lin@example.com' },
+  });
+
+  it('registers a unit bought in a shop: looked up on its purchase date and claimed', async () => {
+    const serial = tfSerial(6, 'RETAIL01');
+    const res = await api.app.inject({ method: 'POST', url: '/v1/registrations', payload: registration(serial, monthsAgo(2)) });
+    expect(res.statusCode).toBe(201);
+    expect(await lookup(serial)).toMatchObject({ status: 'active', coverage: { basis: 'purchase', start: monthsAgo(2) } });
+    expect((await request(serial)).json()).toMatchObject({ decision: 'authorised' });
+    const owner = await api.auth({ name: 'desk-view', role: 'support' });
+    const desk = (await api.app.inject({ method: 'GET', url: `/v1/warranty/${serial}`, headers: owner })).json();
+    expect(desk.owner.liability_cap).toEqual({ amount: null, currency: 'USD' });
+  });
+
+  it('never overwrites an enrolment: a conflicting registration answers 409 and goes to the desk', async () => {
+    const before = await lookup(receiptUnit);
+    const res = await api.app.inject({ method: 'POST', url: '/v1/registrations', payload: registration(receiptUnit, monthsAgo(3)) });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().error.code).toBe('WW_REGISTRATION_CONFLICT');
+    expect(await lookup(receiptUnit)).toEqual(before);
+    const conflicts = (await api.app.inject({ method: 'GET', url: '/v1/support/registrations/conflicts', headers: support })).json();
+    expect(conflicts.items).toContainEqual(expect.objectContaining({ serial: receiptUnit, enrolled_fleet: 'fleet-d' }));
+  });
+
+  it('refuses a model outside the catalog or a purchase date before the unit was made, naming the field', async () => {
+    const unknown = await api.app.inject({
+      method: 'POST',
+      url: '/v1/registrations',
+      payload: { ...registration(tfSerial(6, 'RETAIL02'), monthsAgo(1)), model: 'X-1' },
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.fields[0].field).toBe('body.model');
+    const early = await api.app.inject({ method: 'POST', url: '/v1/registrations', payload: registration(tfSerial(6, 'RETAIL02'), monthsAgo(7)) });
+    expect(early.json().error.fields[0]).toMatchObject({
+      field: 'body.proof_of_purchase.purchase_date',
+      message: expect.stringMatching(/^purchase_before_manufacture/),
+    });
+  });
+
+  it('offers the registration as a page that lands on the warranty lookup', async () => {
+    const serial = tfSerial(6, 'RETAIL03');
+    const form = new URLSearchParams({
+      serial,
+      model: 'WW-TF-PRO-128',
+      reference: 'SHOP-2',
+      purchase_date: monthsAgo(1),
+      name: 'Lin',
+      email: 'lin@example.com',
+    });
+    const res = await api.app.inject({
+      method: 'POST',
+      url: '/register',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: form.toString(),
+    });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe(`/?serial=${serial}`);
+    const page = await api.app.inject({ method: 'GET', url: `/?serial=${serial}` });
+    expect(page.body).toMatch(/sole and exclusive remedy/);
+    expect(page.body).toMatch(/10<sup>12<\/sup> bytes/);
   });
 });

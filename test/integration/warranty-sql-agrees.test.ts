@@ -38,7 +38,11 @@ const unitArb = fc.record({
     { nil: undefined },
   ),
   proof: fc.boolean(),
-  price: fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
+  // null: the price paid is not known (cap "unknown, desk review", never 0).
+  price: fc.option(
+    fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
+    { nil: null, freq: 4 },
+  ),
   // A replacement's liability cap is its chain's price paid, in that purchase's currency.
   currency: fc.constantFrom('USD', 'EUR', 'JPY'),
   samples: fc.array(

@@ -8,7 +8,7 @@ const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
 describe('README', () => {
   it('documents every configuration variable in its table', () => {
-    const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]));
+    const documented = new Set([...readme.matchAll(/^\| `([A-Z_]+)` +\|/gm)].map((m) => m[1]));
     expect(Object.keys(settings).filter((name) => !documented.has(name))).toEqual([]);
   });
 

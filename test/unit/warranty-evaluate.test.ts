@@ -4,11 +4,12 @@ import { loadCatalog } from '../../core/catalog/load.ts';
 import { evaluateUnit } from '../../warranty/evaluate.ts';
 import { flagsFor } from '../../warranty/flags.ts';
 import { rules } from '../../warranty/rules.ts';
+import { lifeInWords } from '../../warranty/service.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from '../../warranty/types.ts';
 
 const catalog = loadCatalog();
 const drive = (over: Partial<DriveRecord> = {}): DriveRecord => ({
-  serial: 'NV2447A1B2C3',
+  serial: 'NV2301A1B2C3',
   model: 'WW-NV4-512',
   fleet_id: 'acme',
   purchase_date: '2024-01-15',
@@ -28,7 +29,7 @@ const telemetry = (hbw: number | null, over: Partial<TelemetrySummary> = {}): Te
   ...over,
 });
 const unit = (over: Partial<UnitInputs> = {}): UnitInputs => ({
-  serial: 'NV2447A1B2C3',
+  serial: 'NV2301A1B2C3',
   drive: drive(),
   telemetry: telemetry(100e12),
   rma: [],
@@ -65,8 +66,16 @@ describe('warranty evaluation of one unit', () => {
   });
 
   it('falls back to the manufacturing date in the serial without proof of purchase', () => {
-    const e = evaluateUnit(unit({ drive: drive({ proof_of_purchase: null }) }), '2026-11-24', catalog);
+    const made = { serial: 'NV2447A1B2C3', drive: drive({ serial: 'NV2447A1B2C3', proof_of_purchase: null }) };
+    const e = evaluateUnit(unit(made), '2026-11-24', catalog);
     expect(e.coverage).toMatchObject({ start: '2024-11-18', basis: 'manufacture', manufactured: '2024-11-18', end: '2027-11-18' });
+  });
+
+  it('never uses a purchase date before the manufacturing date', () => {
+    const early = { serial: 'NV2447A1B2C3', drive: drive({ serial: 'NV2447A1B2C3', purchase_date: '2024-11-17' }) };
+    expect(evaluateUnit(unit(early), '2026-11-24', catalog).coverage).toMatchObject({ start: '2024-11-18', basis: 'manufacture' });
+    const sameDay = { serial: 'NV2447A1B2C3', drive: drive({ serial: 'NV2447A1B2C3', purchase_date: '2024-11-18' }) };
+    expect(evaluateUnit(unit(sameDay), '2026-11-24', catalog).coverage).toMatchObject({ start: '2024-11-18', basis: 'purchase' });
   });
 
   it('cannot establish coverage for an undecodable serial without proof, and says why', () => {
@@ -151,11 +160,11 @@ describe('warranty evaluation of one unit', () => {
       serial: 'NV2447REPL01',
       drive: drive({ serial: 'NV2447REPL01', proof_of_purchase: null, price_paid: 0 }),
       telemetry: null,
-      replacementOf: { original_serial: 'NV2447A1B2C3', replaced_at: '2026-12-01T09:00:00Z', original },
+      replacementOf: { original_serial: 'NV2301A1B2C3', replaced_at: '2026-12-01T09:00:00Z', original },
     });
     expect(evaluateUnit(replacement, '2026-12-24', catalog)).toMatchObject({
       status: 'active',
-      coverage: { start: '2026-12-01', basis: 'replacement', end: '2027-03-01', replacement_of: 'NV2447A1B2C3' },
+      coverage: { start: '2026-12-01', basis: 'replacement', end: '2027-03-01', replacement_of: 'NV2301A1B2C3' },
       claim: { liability_cap: { amount: 89.99, currency: 'EUR' } },
     });
     // Replaced near the end of the term: 90 days from the replacement win.
@@ -209,5 +218,14 @@ describe('warranty evaluation of one unit', () => {
     expect(at(285e12)).toEqual([{ flag: 'near_tbw', level: 'critical', value: 95, threshold: 95 }]);
     expect(at(10e12, '2026-10-18')).toEqual([{ flag: 'warranty_ending', level: 'info', value: 90, threshold: 90 }]);
     expect(at(10e12, '2026-10-17')).toEqual([]);
+  });
+
+  it('reads remaining life in years and months, "beyond 10 years" past that', () => {
+    expect(lifeInWords('2026-01-31', 20)).toBe('less than a month');
+    expect(lifeInWords('2026-01-31', 28)).toBe('1 month');
+    expect(lifeInWords('2026-01-15', 365 + 31 + 28)).toBe('1 year 2 months');
+    expect(lifeInWords('2026-01-01', 3652)).toBe('10 years');
+    expect(lifeInWords('2026-01-01', 3653)).toBe('beyond 10 years');
+    expect(lifeInWords('2026-01-01', null)).toBeNull();
   });
 });
