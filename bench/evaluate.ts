@@ -120,6 +120,13 @@ try {
   const firstRuns = [await evaluate('first run (decodes every serial)'), await evaluate("second run (records the first run's flags)")];
   await client.command({ query: 'OPTIMIZE TABLE unit_facts FINAL' });
   const median = await timeRuns('merged');
+  // The floor under the same load: reading and merging every unit's facts once, which any run must do.
+  const floorStarted = performance.now();
+  await client
+    .query({ query: 'SELECT sum(cityHash64(drive, latest, hbw_a, hbw_b, pe_a, pe_b, hbw_max, pe_max)) FROM unit_facts FINAL', format: 'JSONEachRow' })
+    .then((r) => r.json());
+  const floor = (performance.now() - floorStarted) / 1000;
+  log(`floor (read + merge of unit_facts alone): ${floor.toFixed(3)} s`);
   // In service, samples keep arriving between runs, so the per-unit tables always hold a few parts that FINAL merges on
   // read; the runs above find them fully merged. Repeated with 1 % of the units having sent a sample since the merge.
   await client.command({
@@ -135,6 +142,7 @@ try {
     JSON.stringify({
       units,
       seconds: Number(median.total.toFixed(3)),
+      floor_s: Number(floor.toFixed(3)),
       units_per_s: Math.round(units / median.total),
       runs,
       cpu_seconds: Number(median.cpu.toFixed(3)),

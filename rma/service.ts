@@ -333,6 +333,14 @@ export class RmaService {
     return this.view(rmaNumber, now);
   }
 
+  /** Records `expired` on every authorised RMA whose unit was not received in time (before the desk lists its queue). */
+  async expireLapsed(now = new Date()): Promise<number> {
+    const cutoff = now.getTime() - this.options.authorisationDays * dayMs;
+    const lapsed = (await this.store.queue(['authorised'], 10_000, 0)).filter((r) => Date.parse(r.updated_at) <= cutoff);
+    for (const r of lapsed) await this.current(r.rma_number, now);
+    return lapsed.length;
+  }
+
   /**
    * The RMA's history with a lapsed authorisation recorded as `expired` first: an authorised RMA whose unit was not
    * received within the authorisation days cannot be received any more.

@@ -63,7 +63,11 @@ export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app,
         response: { 200: z.object({ items: z.array(queueItem) }), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await store.queue(request.query.state, request.query.limit, request.query.offset) }),
+    async (request) => {
+      // Lapsed authorisations are recorded first, so the queue never offers a unit that can no longer be received.
+      await rma.expireLapsed();
+      return { items: await store.queue(request.query.state, request.query.limit, request.query.offset) };
+    },
   );
 
   app.get(

@@ -180,6 +180,8 @@ describe('RMA requests from anyone holding a serial', () => {
         details: '{}',
       })),
     });
+    const queue = (await api.app.inject({ method: 'GET', url: '/v1/support/rma?state=expired', headers: support })).json();
+    expect(queue.items).toContainEqual(expect.objectContaining({ rma_number: 'RMA-LAPSED0001', state: 'expired' }));
     const status = (await api.app.inject({ method: 'GET', url: '/v1/rma/RMA-LAPSED0001' })).json();
     expect(status).toMatchObject({ state: 'expired', next_step: expect.stringMatching(/request a new RMA/), next_steps: [] });
     const received = await step('RMA-LAPSED0001', { type: 'received' });
