@@ -310,13 +310,13 @@ const asOfTelemetry = () => {
 };
 
 /**
- * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask (as
+ * Evaluates every enrolled unit at `at` into warranty_status (`lateUnits`: some unit reported after `at`, see lateSamplesSql), flags as a bit mask next to the previous run's mask (as
  * recorded by recordFlagsSql). A unit without telemetry has unit_facts' defaults (no readings), and joins leave
  * each column's default where a unit has no RMA history or lineage (join_use_nulls = 0 saves turning every joined
  * column Nullable): NULL for the columns that are Nullable at their source (a replacement's parent, the price paid, the
  * replacement's serial), which thereby say "none" without an if per unit, and 0 for counts and masks.
  */
-export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null): BulkSql {
+export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thresholds, previous: PreviousRun | null, lateUnits = true): BulkSql {
   const params: Record<string, unknown> = {
     at,
     end_ms: endOfDayMs(at),
@@ -331,13 +331,13 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   };
   const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
   const facts = `(SELECT ${[...unitColumnNames, ...own].map((c) => `u.${c} AS ${c}`).join(', ')},
-    ${telemetryNames.map((c) => `if(h.late, h.${c}, u.${c}) AS ${c}`).join(', ')},
+    ${telemetryNames.map((c) => (lateUnits ? `if(h.late, h.${c}, u.${c}) AS ${c}` : `u.${c} AS ${c}`)).join(', ')},
     r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS replaced_by,
     g.parent IS NOT NULL AS is_replacement, g.parent AS replacement_of, g.start_day AS g_start, g.end_exclusive AS g_end,
     g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
   FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${unitFlags.mask} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
-  LEFT JOIN ${asOfTelemetry()} AS h ON h.k = u.k
+  ${lateUnits ? `LEFT JOIN ${asOfTelemetry()} AS h ON h.k = u.k` : ''}
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
@@ -448,6 +448,17 @@ SELECT run_id, serial, fleet_id, flag, if(level != '', level, previous_level), i
 FROM warranty_flag_slots
 WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64} AND flag_mask != flags_before AND level != previous_level`;
   return { query, params: { at, run: runId } };
+}
+
+/**
+ * Whether any unit sent a sample after the end of day {at}: only then does the snapshot read histories (asOfTelemetry).
+ * The telemetry table's monthly partitions and their time index keep this to the newest parts on a daily run.
+ */
+export function lateSamplesSql(at: string): BulkSql {
+  return {
+    query: `SELECT count() > 0 AS late FROM telemetry WHERE collected_at >= fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC')`,
+    params: { end_ms: endOfDayMs(at) },
+  };
 }
 
 /** Units evaluated and flags raised by a run (the near-limit bits are one flag at one of two levels). */
