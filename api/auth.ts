@@ -55,6 +55,15 @@ export function requireRole(...allowed: Role[]): preHandlerAsyncHookHandler {
   };
 }
 
+/**
+ * The principal of a valid key on a public route, which answers without one too; undefined without a key or with an
+ * invalid one (a public route never fails for a bad key, it just answers the public view).
+ */
+export async function optionalPrincipal(app: FastifyInstance, request: FastifyRequest): Promise<Principal | undefined> {
+  const key = presentedKey(request);
+  return key ? ((await app.keyStore.verify(key)) ?? undefined) : undefined;
+}
+
 /** Fleet managers see only their fleets; every other role sees all fleets. */
 export function canSeeFleet(principal: Principal, fleetId: string): boolean {
   return principal.role !== 'fleet_manager' || principal.fleetIds.includes(fleetId);

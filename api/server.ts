@@ -18,6 +18,7 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { modelRoutes } from './routes/models.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { pageRoutes } from './routes/pages.ts';
+import { registrationRoutes } from './routes/registration.ts';
 import { rmaRoutes } from './routes/rma.ts';
 import { supportRoutes } from './routes/support.ts';
 import { telemetryGatewayRoutes } from './routes/telemetry-gateway.ts';
@@ -90,6 +91,7 @@ export async function buildServer(deps: ApiDependencies) {
   await app.register(modelRoutes, deps);
   await app.register(rmaRoutes, deps);
   await app.register(supportRoutes, deps);
+  await app.register(registrationRoutes, deps);
   await app.register(fleetRoutes, deps);
   await app.register(flagRoutes, deps);
   await app.register(thresholdRoutes, deps);

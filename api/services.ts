@@ -1,5 +1,7 @@
 import fp from 'fastify-plugin';
 import { type FleetQueries, fleetQueriesFor } from '../fleet/queries.ts';
+import { ProductRegistrations } from '../fleet/registration.ts';
+import { UnitRegistry } from '../fleet/registry.ts';
 import { KeyStore } from '../keys/api-keys.ts';
 import { RmaService } from '../rma/service.ts';
 import { RmaStore } from '../rma/store.ts';
@@ -17,6 +19,8 @@ declare module 'fastify' {
     rmaStore: RmaStore;
     rma: RmaService;
     fleets: FleetQueries;
+    /** Units registered outside bulk enrolment: replacements and retail product registrations. */
+    registrations: ProductRegistrations;
   }
 }
 
@@ -27,15 +31,28 @@ declare module 'fastify' {
 export const services = fp<ApiDependencies>(
   async (app, deps) => {
     const client = deps.clickhouse.client;
+    const topics = apiTopics(deps);
     const warrantyIndex = new WarrantyIndex(client, deps.logger);
     const warranty = new WarrantyService(client, deps.catalog, warrantyIndex);
-    const rmaStore = new RmaStore(client, deps.producer, apiTopics(deps).rma, deps.logger);
+    const rmaStore = new RmaStore(client, deps.producer, topics.rma, deps.logger);
+    const units = new UnitRegistry(client, deps.producer, topics.enrollment, topics.telemetry);
     app.decorate('keyStore', new KeyStore(client));
     app.decorate('warrantyIndex', warrantyIndex);
     app.decorate('warranty', warranty);
     app.decorate('rmaStore', rmaStore);
-    app.decorate('rma', new RmaService(rmaStore, warranty));
+    app.decorate(
+      'rma',
+      new RmaService(rmaStore, warranty, {
+        authorisationDays: deps.config.RMA_AUTHORISATION_DAYS,
+        requestsPerSerialPerDay: deps.config.RMA_REQUESTS_PER_SERIAL_PER_DAY,
+        registerUnit: async (unit) => {
+          await units.enrol(unit);
+        },
+        recordBenchReading: (unit, reading, at) => units.recordSample({ ...unit, ...reading, collected_at: at.toISOString(), source: 'bench' }),
+      }),
+    );
     app.decorate('fleets', fleetQueriesFor(client, deps.config));
+    app.decorate('registrations', new ProductRegistrations(client, units, deps.catalog));
 
     let indexFeed: ReturnType<WarrantyIndex['keepFresh']> | undefined;
     // The index loads before the server accepts requests; until it holds a serial, lookups read ClickHouse directly.

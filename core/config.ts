@@ -130,6 +130,14 @@ export const settings = {
     doc: 'where authorised RMA units are shipped; \\n separates lines',
   },
   WEARWATCH_AGENT_KEY: { schema: optionalText, doc: 'API key (fleet_manager or admin) `wearwatch agent --server` sends with' },
+  RMA_AUTHORISATION_DAYS: {
+    schema: z.coerce.number().int().min(1).max(365).default(30),
+    doc: 'days an authorised RMA waits for the unit; not received by then, it expires',
+  },
+  RMA_REQUESTS_PER_SERIAL_PER_DAY: {
+    schema: z.coerce.number().int().min(1).max(100).default(3),
+    doc: 'public RMA requests accepted per serial number per UTC day',
+  },
   GRAFANA_URL: { schema: optionalText.pipe(z.url().optional()), doc: 'Grafana base URL for `wearwatch dashboards push`, e.g. https://grafana.example.com' },
   GRAFANA_TOKEN: { schema: optionalText, doc: 'Grafana service-account token (Editor role) for `wearwatch dashboards push`' },
   GRAFANA_FOLDER: {

@@ -30,6 +30,11 @@ const errorRegistry = spec({
     meaning: 'the flag is not raised on this drive by the latest evaluation, so it cannot be acknowledged or snoozed',
     hint: 'list the raised flags with GET /v1/fleets/{fleetId}/inbox',
   },
+  WW_REGISTRATION_CONFLICT: {
+    status: 409,
+    meaning: 'a product registration names a serial that is registered already; it is kept for the support desk',
+    hint: 'check the serial on the label; the desk contacts you if it is yours',
+  },
   WW_LENGTH_REQUIRED: { status: 411, meaning: 'the request needs a Content-Length' },
   WW_PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the body is larger than the route accepts' },
   WW_URI_TOO_LONG: { status: 414, meaning: 'the URL is too long' },

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { InspectionFinding, RmaEventType } from '../core/contracts/rma.ts';
+import { type InspectionFinding, proofVerdicts, type RmaEventType } from '../core/contracts/rma.ts';
 import { type ExclusionFinding, exclusionFindings } from '../warranty/rules.ts';
 
 /**
@@ -9,17 +9,26 @@ import { type ExclusionFinding, exclusionFindings } from '../warranty/rules.ts';
  */
 export const nextSteps: Record<RmaEventType, readonly RmaEventType[]> = {
   requested: ['authorised', 'rejected'],
-  authorised: ['received', 'closed'],
+  authorised: ['received', 'closed', 'expired'],
   received: ['inspected'],
   inspected: ['repaired', 'replaced', 'rejected', 'closed'],
   repaired: ['closed'],
   replaced: ['closed'],
+  refunded: ['closed'],
   rejected: ['closed'],
   closed: [],
+  expired: [],
+  // Verdicts on a proof are not states (stateOf skips them); listed for completeness of the table.
+  proof_verified: [],
+  proof_rejected: [],
 };
 
+/** The RMA's state: its latest event that is a step, not a verdict on the proof. */
+export const stateOf = <E extends { event_type: RmaEventType }>(history: readonly E[]): E | undefined =>
+  history.filter((e) => !(proofVerdicts as readonly RmaEventType[]).includes(e.event_type)).at(-1);
+
 /** Steps the support desk records through the API; `requested`/`authorised` only come from the pre-screening. */
-const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+const supportSteps = ['received', 'inspected', 'repaired', 'replaced', 'refunded', 'rejected', 'closed', 'proof_verified', 'proof_rejected'] as const;
 export type SupportStep = (typeof supportSteps)[number];
 
 export type InspectionDecision =
@@ -35,7 +44,8 @@ export function decideInspection(findings: readonly InspectionFinding[]): Inspec
   // Reason codes are the rule codes of warranty/rules.ts, which names each exclusion by its finding.
   const reasons = exclusionFindings.filter((f) => findings.includes(f));
   if (reasons.length > 0) return { decision: 'void', reasons, allowed: ['rejected'] };
-  if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced'] };
+  // A closer look may still find a cause the policy excludes, so a further inspection can follow a confirmed defect.
+  if (findings.includes('defect_confirmed')) return { decision: 'serviceable', reasons: [], allowed: ['repaired', 'replaced', 'refunded', 'inspected'] };
   return { decision: 'no_fault_found', reasons: [], allowed: ['closed'] };
 }
 
@@ -46,7 +56,7 @@ export interface RecordedEvent {
 
 /** The steps allowed after an RMA's history: the state table, narrowed by the inspection decision once inspected. */
 export function allowedNext(history: readonly RecordedEvent[]): readonly RmaEventType[] {
-  const last = history.at(-1);
+  const last = stateOf(history);
   if (!last) return [];
   if (last.event_type === 'inspected') return decideInspection(last.findings).allowed;
   return nextSteps[last.event_type];
@@ -57,7 +67,7 @@ export type TransitionCheck = { ok: true } | { ok: false; message: string; allow
 export function checkTransition(history: readonly RecordedEvent[], step: RmaEventType): TransitionCheck {
   const allowed = allowedNext(history);
   if (allowed.includes(step)) return { ok: true };
-  const state = history.at(-1)?.event_type ?? 'none';
+  const state = stateOf(history)?.event_type ?? 'none';
   return {
     ok: false,
     allowed,

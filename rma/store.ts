@@ -79,7 +79,7 @@ export class RmaStore {
     return queryRows<RmaSummary>(
       this.client,
       `SELECT rma_number, any(serial) AS serial,
-                     toString(argMax(event_type, (occurred_at, toUInt8(event_type)))) AS state,
+                     toString(argMaxIf(event_type, (occurred_at, toUInt8(event_type)), event_type NOT IN ('proof_verified', 'proof_rejected'))) AS state,
                      ${isoTime('min(occurred_at)')} AS opened_at,
                      ${isoTime('max(occurred_at)')} AS updated_at,
                      count() AS events

@@ -186,8 +186,8 @@ export class FleetSimulation {
         break;
       }
       case 'repaired':
-        // The repaired unit is covered for the longer of its remaining term and 90 days (policy II).
-        state.spec.coverage_end = Math.max(state.spec.coverage_end, day + 90);
+        // The repaired unit is covered for the longer of its remaining term and 90 days (policy II), through the end of day + 90.
+        state.spec.coverage_end = Math.max(state.spec.coverage_end, day + 91);
         state.spec.coverage_band = 3;
         state.mediaErrors = 0;
         state.status = 'away';

@@ -31,7 +31,7 @@ export interface DriveSpec {
   capacity_bytes: number;
   /** Bytes (SSD) or P/E cycles (TF) at which the rating is reached. */
   rating: number;
-  /** Last day of coverage by date, following the policy's start rule (or the replacement rule). */
+  /** First day no longer covered by date (the day after the anniversary, or after d + 90 for a replacement on day d). */
   coverage_end: number;
   /** Days around coverage_end in which the date the rules decode from a serial could fall either side. */
   coverage_band: number;
@@ -97,7 +97,7 @@ export function planFleet(catalog: Catalog, seed: number, options: { drives: num
           proof: hasProof ? `INV-${isoFromDay(lot.purchased).slice(0, 4)}-${String(100000 + rng.int(900000))}` : undefined,
           price: roundCents(listPrices[lot.model.model]! * lot.fleet.price_factor * rng.lognormal(1, 0.04)),
           batchHazard: bad?.hazard ?? 1,
-          coverageEnd: addMonths(hasProof ? lot.purchased : decodedManufacture(catalog, serial, lot.model), lot.model.warranty_months),
+          coverageEnd: addMonths(hasProof ? lot.purchased : decodedManufacture(catalog, serial, lot.model), lot.model.warranty_months) + 1,
           coverageBand: hasProof ? 2 : lot.model.kind === 'tf' ? 40 : 10,
         }),
       );
@@ -125,7 +125,7 @@ export function planReplacement(catalog: Catalog, seed: number, original: DriveS
     proof: undefined,
     price: original.price_paid,
     batchHazard: 1,
-    coverageEnd: Math.max(original.coverage_end, replacedDay + 90),
+    coverageEnd: Math.max(original.coverage_end, replacedDay + 91),
     coverageBand: 3,
     replaces: original.serial,
   });

@@ -9,7 +9,9 @@ import {
   projectionHorizonDays,
   replacementMinimumDays,
   statusByReason,
+  trailingPeriodDays,
 } from './rules.ts';
+import { endOfDayMs } from './telemetry-as-of.ts';
 import type { ThresholdSet } from './thresholds.ts';
 import { withThresholds } from './thresholds-sql.ts';
 import { decoded, isEnrolled, rmaByAt, telemetryColumns, unitFlags } from './unit-facts-sql.ts';
@@ -53,9 +55,11 @@ const unitColumnNames = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_
 function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, source: string): string {
   return stage(
     withModel(catalog, params, source),
-    `purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AS has_proof,
+    `-- A purchase date before the unit was made is never used (NULL manufactured: nothing to compare with).
+     purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AND coalesce(purchase_date >= manufactured, true) AS has_proof,
      if(has_proof, purchase_date, manufactured) AS own_start,
-     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months), NULL) AS own_base_end`,
+     -- The day after the anniversary: the starting day is not counted, so the anniversary day itself is covered.
+     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months) + 1, NULL) AS own_base_end`,
   );
 }
 
@@ -92,8 +96,11 @@ WHERE snapshot_date = {prev_date:Date32} AND run_id = {prev_run:UInt64} AND flag
   return { query, params: { prev_date: previous.at, prev_run: previous.runId } };
 }
 
-/** Repairs by `at` extend coverage to 90 days after the latest repair (clause II). */
-const repairEnds = `(SELECT serial, max(toDate32(occurred_at)) + ${replacementMinimumDays} AS repair_end
+/** First day no longer covered after a repair or replacement on day d: coverage runs through the end of d + 90 (clause II). */
+const afterService = replacementMinimumDays + 1;
+
+/** Repairs by `at` extend coverage through 90 days after the latest repair (clause II). */
+const repairEnds = `(SELECT serial, max(toDate32(occurred_at)) + ${afterService} AS repair_end
    FROM rma_events WHERE event_type = 'repaired' AND ${rmaByAt} GROUP BY serial)`;
 
 /** Resolves replacement chains into warranty_lineage (small: one row per replacement unit). */
@@ -119,9 +126,9 @@ SELECT
   argMin(c.node, c.depth) AS parent,
   argMin(c.day, c.depth) AS start_day,
   -- The chain's first unit (deepest node) gives the base term; a tuple keeps its NULL from being skipped.
-  greatest(max(c.day) + ${replacementMinimumDays}, max(rep.repair_end), argMax(tuple(own.own_base_end), c.depth).1) AS end_exclusive,
+  greatest(max(c.day) + ${afterService}, max(rep.repair_end), argMax(tuple(own.own_base_end), c.depth).1) AS end_exclusive,
   countIf(own.serial IS NOT NULL) > 0 AS paid_known,
-  argMaxIf(own.price_paid, c.depth, own.serial IS NOT NULL) AS paid,
+  argMaxIf(tuple(own.price_paid), c.depth, own.serial IS NOT NULL).1 AS paid,
   argMaxIf(own.currency, c.depth, own.serial IS NOT NULL) AS currency
 FROM chain AS c
 LEFT JOIN ${repairEnds} AS rep ON rep.serial = c.node
@@ -158,43 +165,101 @@ const reasonAt = 'if(failing_mask = 0, 1, 1 + bitCount(bitXor(failing_mask, fail
 
 const bit = (code: FailingRule) => 2 ** failingRuleOrder.indexOf(code);
 
+/** The telemetry columns the snapshot reads per unit, from unit_facts or, for a unit that reported after `at`, asOfTelemetry. */
+const telemetryNames = [
+  'l_at_ms',
+  'l_temp',
+  'max_hbw',
+  'max_pe',
+  'hbw_first_ms',
+  'hbw_first',
+  'pe_first_ms',
+  'pe_first',
+  'temp_min',
+  'temp_max',
+  'hbw_n',
+  'pe_n',
+];
+
 /**
- * Evaluates every enrolled unit at `at` into warranty_status, flags as a bit mask next to the previous run's mask (as
+ * The telemetry columns as of the end of day {at} for the units that sent a sample after it (none on a daily run at
+ * today, bar clock skew), recomputed from their samples: unit_facts keeps only each unit's newest figures. Same
+ * figures and ties as summaryAsOf (telemetry-as-of.ts): the newest sample by {at} (at the same instant one with a
+ * temperature, then the highest), the highest lifetime counters, and that sample's trailing window (migration 0024).
+ * A unit whose samples all come after {at} gets a row without readings. The late units are found in the telemetry
+ * table's newest partitions, so the daily run reads little.
+ */
+const asOfTelemetry = () => {
+  const end = `fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC')`;
+  const day = (ms: string) => `intDiv(${ms}, 86400000)`;
+  const samples = `(SELECT serial, groupArrayIf(tuple(ms, hbw, pe, temp), ms < {end_ms:Int64}) AS ss,
+      maxIf(hbw, ms < {end_ms:Int64}) AS max_hbw, maxIf(pe, ms < {end_ms:Int64}) AS max_pe,
+      maxIf(tuple(ms, temp IS NOT NULL, coalesce(temp, 0)), ms < {end_ms:Int64}) AS newest
+    FROM (SELECT serial, toInt64(greatest(toUnixTimestamp64Milli(collected_at), 0)) AS ms,
+            host_bytes_written AS hbw, avg_pe_cycles AS pe, temperature_c AS temp
+          FROM telemetry WHERE serial IN (SELECT serial FROM telemetry WHERE collected_at >= ${end}))
+    GROUP BY serial)`;
+  const s1 = stage(
+    samples,
+    `newest.1 AS l_at_ms, if(newest.2, toInt16(newest.3), NULL) AS l_temp,
+     ${day('l_at_ms')} AS l_day, intDiv(l_day, ${trailingPeriodDays}) AS period_a, intDiv(l_day + ${trailingPeriodDays / 2}, ${trailingPeriodDays}) AS period_b,
+     period_a * ${trailingPeriodDays} <= period_b * ${trailingPeriodDays} - ${trailingPeriodDays / 2} AS window_a`,
+  );
+  const s2 = stage(
+    s1,
+    `arrayFilter(s -> if(window_a, intDiv(${day('s.1')}, ${trailingPeriodDays}) = period_a,
+                                   intDiv(${day('s.1')} + ${trailingPeriodDays / 2}, ${trailingPeriodDays}) = period_b), ss) AS win,
+     arrayMap(s -> tuple(s.1, -toInt128(assumeNotNull(s.2))), arrayFilter(s -> s.2 IS NOT NULL, win)) AS hbw_keys,
+     arrayMap(s -> tuple(s.1, -toInt64(assumeNotNull(s.3))), arrayFilter(s -> s.3 IS NOT NULL, win)) AS pe_keys,
+     arrayMap(s -> assumeNotNull(s.4), arrayFilter(s -> s.4 IS NOT NULL, win)) AS temps`,
+  );
+  const s3 = stage(
+    s2,
+    `notEmpty(hbw_keys) AS hbw_n, arrayReduce('min', hbw_keys) AS hbw_key, toInt64(hbw_key.1) AS hbw_first_ms, toUInt64(-hbw_key.2) AS hbw_first,
+     notEmpty(pe_keys) AS pe_n, arrayReduce('min', pe_keys) AS pe_key, toInt64(pe_key.1) AS pe_first_ms, toUInt32(-pe_key.2) AS pe_first,
+     if(notEmpty(temps), toInt16(arrayMin(temps)), NULL) AS temp_min, if(notEmpty(temps), toInt16(arrayMax(temps)), NULL) AS temp_max`,
+  );
+  return `(SELECT ${unitKey} AS k, true AS late, ${telemetryNames.join(', ')} FROM ${s3})`;
+};
+
+/**
+ * Evaluates every enrolled unit at `at` into warranty_status (`lateUnits`: some unit reported after `at`, see lateSamplesSql), flags as a bit mask next to the previous run's mask (as
  * recorded by recordFlagsSql). A unit without telemetry has unit_facts' defaults (no readings), and joins leave
  * each column's default where a unit has no RMA history or lineage (join_use_nulls = 0 saves turning every joined
  * column Nullable): NULL for the columns that are Nullable at their source (a replacement's parent, the price paid, the
  * replacement's serial), which thereby say "none" without an if per unit, and 0 for counts and masks.
  */
-export function snapshotSql(catalog: Catalog, at: string, runId: number, t: ThresholdSet, previous: PreviousRun | null): BulkSql {
+export function snapshotSql(catalog: Catalog, at: string, runId: number, t: ThresholdSet, previous: PreviousRun | null, lateUnits = true): BulkSql {
   const params: Record<string, unknown> = {
     at,
+    end_ms: endOfDayMs(at),
     run_id: runId,
     exclusions: [...exclusionFindings],
     reasons: [...statusReasons],
     statuses: statusReasons.map((r) => statusByReason[r]),
     bases: ['replacement', '', 'purchase', 'manufacture'],
   };
-  const telemetry = ['l_at_ms', 'l_hbw', 'l_pe', 'l_temp', 'hbw_first_ms', 'hbw_first', 'pe_first_ms', 'pe_first', 'temp_min', 'temp_max', 'hbw_n', 'pe_n'];
   const own = ['model_known', 'kind', 'w_limit', 'temp_min_c', 'temp_max_c', 'has_proof', 'own_start', 'own_base_end'];
-  const facts = `(SELECT ${[...unitColumnNames, ...own, ...telemetry].map((c) => `u.${c} AS ${c}`).join(', ')},
+  const facts = `(SELECT ${[...unitColumnNames, ...own].map((c) => `u.${c} AS ${c}`).join(', ')},
+    ${telemetryNames.map((c) => (lateUnits ? `if(h.late, h.${c}, u.${c}) AS ${c}` : `u.${c} AS ${c}`)).join(', ')},
     r.excl_mask AS excl_mask, r.excursion AS excursion, r.repair_end AS repair_end, r.replaced_n > 0 AS was_replaced, r.replaced_by AS replaced_by,
     g.parent IS NOT NULL AS is_replacement, g.parent AS replacement_of, g.start_day AS g_start, g.end_exclusive AS g_end,
-    g.paid AS g_paid, g.currency AS g_currency,
+    g.paid_known AS g_paid_known, g.paid AS g_paid, g.currency AS g_currency,
     ${previous ? 'u.flags_now' : 'toUInt8(0)'} AS flags_before
   FROM ${withOwnCoverage(catalog, params, `(SELECT ${unitKey} AS k, ${unitColumns}, ${telemetryColumns}, ${unitFlags.mask} AS flags_now FROM unit_facts FINAL WHERE ${isEnrolled})`)} AS u
+  ${lateUnits ? `LEFT JOIN ${asOfTelemetry()} AS h ON h.k = u.k` : ''}
   LEFT JOIN (
     SELECT ${unitKey} AS k,
       groupUniqArrayArrayIf(findings, event_type = 'inspected') AS found,
       ${exclusionFindings.map((_, i) => `if(has(found, {exclusions:Array(String)}[${i + 1}]), ${bit(exclusionFindings[i]!)}, 0)`).join(' + ')} AS excl_mask,
       has(found, 'temperature_excursion') AS excursion,
-      if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${replacementMinimumDays}, NULL) AS repair_end,
+      if(countIf(event_type = 'repaired') > 0, maxIf(toDate32(occurred_at), event_type = 'repaired') + ${afterService}, NULL) AS repair_end,
       countIf(event_type = 'replaced') AS replaced_n,
       if(replaced_n > 0, argMaxIf(replacement_serial, occurred_at, event_type = 'replaced'), NULL) AS replaced_by
     FROM rma_events WHERE ${rmaByAt} GROUP BY k
   ) AS r ON r.k = u.k
   LEFT JOIN (
-    SELECT ${unitKey} AS k, toNullable(parent) AS parent, start_day, end_exclusive,
-      if(paid_known, paid, NULL) AS paid, if(paid_known, toNullable(currency), NULL) AS currency
+    SELECT ${unitKey} AS k, toNullable(parent) AS parent, start_day, end_exclusive, paid_known, paid, currency
     FROM warranty_lineage
   ) AS g ON g.k = u.k)`;
 
@@ -203,7 +268,8 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     `if(is_replacement, g_start, own_start) AS cov_start,
      greatest(if(is_replacement, g_end, own_base_end), repair_end) AS end_excl,
      kind = 'ssd' AS is_ssd,
-     if(is_ssd, toFloat64(l_hbw), toFloat64(l_pe)) AS w_used,
+     -- Wear is the highest lifetime counter read by {at} (migration 0070), never one low sample.
+     if(is_ssd, toFloat64(max_hbw), toFloat64(max_pe)) AS w_used,
      if(is_ssd, hbw_n, pe_n) AS first_n,
      if(is_ssd, hbw_first, pe_first) AS first_value,
      l_at_ms - if(is_ssd, hbw_first_ms, pe_first_ms) AS span_ms,
@@ -214,8 +280,9 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   const s2 = stage(
     s1,
     `w_used / w_limit * 100 AS w_pct,
-     -- Exact: bytes written pass 2^53 on busy drives, where the Float64 w_used rounds.
-     if(is_ssd, l_hbw >= toUInt64(round(w_limit)), w_used >= w_limit) AS w_reached,
+     -- Clause I: TBW ends coverage when reached, compared exactly (bytes written pass 2^53 on busy drives, where the
+     -- Float64 w_used rounds); clause III: P/E excludes only when exceeded.
+     if(is_ssd, max_hbw >= toUInt64(round(w_limit)), w_used > w_limit) AS w_reached,
      if(first_n AND span_ms >= 86400000 AND w_used >= first_value, (w_used - first_value) / (span_ms / 86400000), NULL) AS rate`,
   );
   const s3 = stage(
@@ -231,12 +298,13 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
   );
   const s4 = stage(
     s3,
-    `if(NOT w_reached AND rate > 0 AND days_to_limit <= ${projectionHorizonDays},
+    `if(w_used < w_limit AND rate > 0 AND days_to_limit <= ${projectionHorizonDays},
         toDate32(fromUnixTimestamp64Milli(l_at_ms, 'UTC')) + accurateCastOrNull(days_to_limit, 'Int32'), NULL) AS projected,
      ${pick('reasons', reasonAt)} AS status_reason,
      ${pick('statuses', reasonAt)} AS status,
-     coalesce(g_paid, price_paid) AS cap_amount,
-     coalesce(g_currency, currency) AS cap_currency`,
+     -- A replacement is capped at its chain's first price (NULL when unknown), else at its own.
+     if(is_replacement AND g_paid_known, g_paid, price_paid) AS cap_amount,
+     if(is_replacement AND g_paid_known, g_currency, currency) AS cap_currency`,
   );
   const final = `SELECT
   {at:Date32} AS snapshot_date, serial, fleet_id, model, kind, status, status_reason,
@@ -291,6 +359,17 @@ SELECT run_id, serial, fleet_id, flag, if(level != '', level, previous_level), i
 FROM warranty_flag_slots
 WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64} AND flag_mask != flags_before AND level != previous_level`;
   return { query, params: { at, run: runId } };
+}
+
+/**
+ * Whether any unit sent a sample after the end of day {at}: only then does the snapshot read histories (asOfTelemetry).
+ * The telemetry table's monthly partitions and their time index keep this to the newest parts on a daily run.
+ */
+export function lateSamplesSql(at: string): BulkSql {
+  return {
+    query: `SELECT count() > 0 AS late FROM telemetry WHERE collected_at >= fromUnixTimestamp64Milli({end_ms:Int64}, 'UTC')`,
+    params: { end_ms: endOfDayMs(at) },
+  };
 }
 
 /** Units evaluated and flags raised by a run (the near-limit bits are one flag at one of two levels). */

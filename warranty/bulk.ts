@@ -1,7 +1,17 @@
 import { type Catalog, writeCatalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import { insertRows, queryRows } from '../core/query.ts';
-import { type BulkSql, decodeSerialsSql, flagChangesSql, lineageSql, type PreviousRun, recordFlagsSql, runCountsSql, snapshotSql } from './bulk-sql.ts';
+import {
+  type BulkSql,
+  decodeSerialsSql,
+  flagChangesSql,
+  lateSamplesSql,
+  lineageSql,
+  type PreviousRun,
+  recordFlagsSql,
+  runCountsSql,
+  snapshotSql,
+} from './bulk-sql.ts';
 import type { ThresholdSet } from './thresholds.ts';
 
 export interface BulkRunOptions {
@@ -78,8 +88,10 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
     await client.command({ query: 'TRUNCATE TABLE warranty_lineage' });
     await run(client, lineageSql(catalog, at));
   });
-  progress(`evaluating all enrolled units at ${at}`);
-  await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, previous)));
+  // A past date (or a clock ahead) leaves samples after it: only then are those units read from their history.
+  const late = await step('late_samples', async () => Boolean(Number((await query<{ late: number | boolean }>(client, lateSamplesSql(at)))[0]?.late)));
+  progress(`evaluating all enrolled units at ${at}${late ? ' (some reported later: their wear is read as of that date)' : ''}`);
+  await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, previous, late)));
   await step('flag_changes', () => run(client, flagChangesSql(at, runId)));
   const counts = await step('count', async () => {
     const [units] = await query<{ units: number; flags: number }>(client, runCountsSql(at, runId));

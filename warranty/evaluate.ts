@@ -1,10 +1,9 @@
 import { addMonths, type Day, dayFromIso, dayOfInstant, isoFromDay } from '../core/calendar.ts';
 import { type Catalog, type CatalogModel, decodeSerial, findModel } from '../core/catalog/load.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
-import { fromBigInt } from '../core/contracts/uint64.ts';
+import { fromBigInt, type Uint64 } from '../core/contracts/uint64.ts';
 import type { WarrantyStatus } from './rules.ts';
 import {
-  type ExclusionFinding,
   exclusionFindings,
   type FailingRule,
   maxChainDepth,
@@ -28,12 +27,12 @@ const eventsUntil = (inputs: UnitInputs, at: Day, type: RmaEventType) => inputs.
 interface Coverage {
   start: Day | null;
   basis: CoverageBasis | null;
-  /** First day no longer covered. */
+  /** First day no longer covered: the day after the anniversary, or after d + 90 for a repair / replacement on day d. */
   endExclusive: Day | null;
   manufactured: Day | null;
   decodeError: string | null;
   /** Price paid for the unit the coverage was bought with (the first of a replacement chain). */
-  paid: { amount: number; currency: string } | null;
+  paid: { amount: number | null; currency: string } | null;
 }
 
 /** Link of a replacement to its original, if the replacement happened by `at`. */
@@ -43,7 +42,7 @@ const activeLink = (inputs: UnitInputs, at: Day) =>
 function coverage(inputs: UnitInputs, at: Day, catalog: Catalog, depth = 0): Coverage {
   const model = inputs.drive ? findModel(catalog, inputs.drive.model) : undefined;
   const link = depth < maxChainDepth ? activeLink(inputs, at) : null;
-  const repairsEnd = latestOf(...eventsUntil(inputs, at, 'repaired').map((e) => dayOfInstant(e.occurred_at) + replacementMinimumDays));
+  const repairsEnd = latestOf(...eventsUntil(inputs, at, 'repaired').map((e) => dayOfInstant(e.occurred_at) + replacementMinimumDays + 1));
   const decoded = inputs.drive && model ? decodeSerial(catalog, inputs.serial, model.product_line) : null;
   const manufactured = decoded?.ok ? dayFromIso(decoded.manufactured) : null;
   const decodeError = !inputs.drive ? null : !model ? `model ${inputs.drive.model} is not in the catalog` : decoded!.ok ? null : decoded!.reason;
@@ -56,16 +55,22 @@ function coverage(inputs: UnitInputs, at: Day, catalog: Catalog, depth = 0): Cov
     return {
       start: replacedDay,
       basis: 'replacement',
-      endExclusive: latestOf(original.endExclusive, replacedDay + replacementMinimumDays, repairsEnd),
+      endExclusive: latestOf(original.endExclusive, replacedDay + replacementMinimumDays + 1, repairsEnd),
       manufactured,
       decodeError,
       paid: original.paid ?? ownPaid,
     };
   }
   const drive = inputs.drive;
-  const proof = drive !== null && drive.purchase_date !== null && (drive.proof_of_purchase ?? '') !== '';
+  // A purchase date before the unit was made is never used (the serial's date is then the start).
+  const proof =
+    drive !== null &&
+    drive.purchase_date !== null &&
+    (drive.proof_of_purchase ?? '') !== '' &&
+    (manufactured === null || dayFromIso(drive.purchase_date) >= manufactured);
   const start = proof ? dayFromIso(drive.purchase_date!) : manufactured;
-  const baseEnd = start !== null && model ? addMonths(start, model.warranty_months) : null;
+  // The starting day is not counted: the term ends at the end of the anniversary day, so the day after is the first uncovered.
+  const baseEnd = start !== null && model ? addMonths(start, model.warranty_months) + 1 : null;
   return {
     start,
     basis: start === null ? null : proof ? 'purchase' : 'manufacture',
@@ -76,6 +81,13 @@ function coverage(inputs: UnitInputs, at: Day, catalog: Catalog, depth = 0): Cov
   };
 }
 
+/**
+ * Whether wear ends coverage: clause I ends it when host bytes written *reach* the TBW rating; clause III excludes a TF
+ * card whose average P/E cycles *exceed* its rating, so a card exactly at its rating is still covered.
+ */
+const wearLimitCrossed = (metric: 'tbw' | 'pe', used: Uint64, limit: number): boolean =>
+  metric === 'tbw' ? BigInt(used) >= BigInt(Math.round(limit)) : BigInt(used) > BigInt(Math.round(limit));
+
 /** A model's wear limit: host bytes written for an SSD (TBW rating), average P/E cycles for a TF card. */
 export const wearLimit = (model: CatalogModel): number => (model.kind === 'ssd' ? model.tbw_tb! * 1e12 : model.pe_cycles!);
 
@@ -83,7 +95,7 @@ function wear(model: CatalogModel, telemetry: TelemetrySummary | null, at: Day):
   const ssd = model.kind === 'ssd';
   const limit = wearLimit(model);
   const latest = telemetry?.latest ?? null;
-  const used = latest ? (ssd ? latest.host_bytes_written : latest.avg_pe_cycles) : null;
+  const used = latest ? ((ssd ? telemetry?.max_hbw : telemetry?.max_pe) ?? null) : null;
   const first = ssd ? telemetry?.trailing_hbw : telemetry?.trailing_pe;
   const base = { metric: ssd ? 'tbw' : 'pe', unit: ssd ? 'bytes' : 'cycles', limit } as const;
   if (used === null || latest === null) {
@@ -161,7 +173,7 @@ export function evaluateUnit(inputs: UnitInputs, atDate: string, catalog: Catalo
     null,
   );
   const w = model ? wear(model, inputs.telemetry, at) : null;
-  const wearReached = w !== null && w.used !== null && BigInt(w.used) >= BigInt(Math.round(w.limit));
+  const wearReached = w !== null && w.used !== null && wearLimitCrossed(w.metric, w.used, w.limit);
   const wearCode: FailingRule = model?.kind === 'tf' ? 'pe_reached' : 'tbw_reached';
 
   const failing: FailingRule[] = [];

@@ -1,14 +1,30 @@
 import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { ProofOfPurchase } from '../core/contracts/proof.ts';
 import { queryRows } from '../core/query.ts';
 import { evaluateUnit } from './evaluate.ts';
 import type { WarrantyEvaluation } from './types.ts';
 import { loadUnitInputs } from './unit-loader.ts';
 
-/** Loads one serial's facts and evaluates it at `at` ('YYYY-MM-DD'); null for a serial never enrolled. */
-export async function evaluateSerial(client: ClickHouseClient, catalog: Catalog, serial: string, at: string): Promise<WarrantyEvaluation | null> {
+/**
+ * Loads one serial's facts and evaluates it at `at` ('YYYY-MM-DD'); null for a serial never enrolled. `proof` decides
+ * on other evidence than the enrolment's: a proof given with a claim, or null to decide without any proof (from the
+ * manufacturing date).
+ */
+export async function evaluateSerial(
+  client: ClickHouseClient,
+  catalog: Catalog,
+  serial: string,
+  at: string,
+  proof?: ProofOfPurchase | null,
+): Promise<WarrantyEvaluation | null> {
   const inputs = await loadUnitInputs(client, serial, at);
-  return inputs ? evaluateUnit(inputs, at, catalog) : null;
+  if (!inputs) return null;
+  const drive =
+    inputs.drive && proof !== undefined
+      ? { ...inputs.drive, purchase_date: proof?.purchase_date ?? null, proof_of_purchase: proof?.reference ?? null }
+      : inputs.drive;
+  return evaluateUnit({ ...inputs, drive }, at, catalog);
 }
 
 export interface CurrentFlag {

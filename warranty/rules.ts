@@ -20,8 +20,11 @@ export const rules = {
   model_unknown: { clause: 'VI. Information Transparency', rule: 'the model is not in the product catalog, so its term and TBW / P/E rating are unknown' },
   not_started: { clause: 'I. Warranty Principle', rule: 'the date is before coverage starts' },
   term_ended: { clause: 'I. Warranty Principle', rule: "the warranty term (the model's months from coverage start) has ended" },
-  tbw_reached: { clause: 'I. Warranty Principle; III. Exceeding Write Limits', rule: "host bytes written reached the model's TBW rating" },
-  pe_reached: { clause: 'III. Exceeding Write Limits', rule: "average P/E cycles reached the model's P/E rating" },
+  tbw_reached: {
+    clause: 'I. Warranty Principle; III. Exceeding Write Limits',
+    rule: "host bytes written reached the model's TBW rating (exactly at the rating ends coverage)",
+  },
+  pe_reached: { clause: 'III. Exceeding Write Limits', rule: "average P/E cycles exceeded the model's P/E rating (exactly at the rating is covered)" },
   replacement_term: { clause: 'II. Service Term', rule: "a replaced or repaired unit is covered for the longer of the original's remaining term or 90 days" },
   unit_replaced: {
     clause: 'II. Service Method',
@@ -33,6 +36,15 @@ export const rules = {
   unauthorised_modification: { clause: 'III. Unauthorized Modifications', rule: 'disassembled, modified or repaired by an unauthorised party' },
   unofficial_accessory: { clause: 'III. Other Causes', rule: 'fault from unofficial accessories' },
   unintended_use: { clause: 'III. Other Causes', rule: 'use outside the intended purpose' },
+  unsafe_environment: {
+    clause: 'III. Unsafe Operating Environment',
+    rule: 'inspection found use under non-recommended operating conditions (e.g. extreme temperature, humidity)',
+  },
+  software_fault: { clause: 'III. Other Causes', rule: 'the fault was caused by software conflicts or a virus / malware' },
+  write_limit_exceeded: {
+    clause: 'III. Exceeding Write Limits',
+    rule: 'the bench reading shows host bytes written or average P/E cycles beyond the rating (recorded as a sample)',
+  },
   temperature_review: {
     clause: 'III. Unsafe Operating Environment',
     rule: 'temperature outside the rated range: flagged for the inspector, does not void a claim by itself',
@@ -81,7 +93,7 @@ export const statusByReason = {
 /** Bits of warranty_status.flag_mask. */
 export const flagBits = { near_warn: 1, near_critical: 2, wearout: 4, ending: 8, temperature: 16 } as const;
 
-/** Days a replacement or repair is covered at least (clause II, Service Term). */
+/** Days a replacement or repair is covered at least (clause II, Service Term): on day d, through the end of d + 90. */
 export const replacementMinimumDays = 90;
 
 /**

@@ -1,11 +1,14 @@
 import { z } from 'zod';
+import { addMonths, dayFromIso } from '../core/calendar.ts';
 import type { Catalog } from '../core/catalog/load.ts';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
+import type { ProofOfPurchase } from '../core/contracts/proof.ts';
 import { evaluateUnit } from './evaluate.ts';
 import { evaluateSerial } from './queries.ts';
 import { rules, warrantyStatuses } from './rules.ts';
 import type { WarrantyEvaluation } from './types.ts';
 import type { WarrantyIndex } from './unit-index.ts';
+import { loadUnitInputs } from './unit-loader.ts';
 
 /** A count that may pass 2^53 (bytes written): a number, or its exact decimal string beyond. */
 const exactCount = z.union([z.number(), z.string().regex(/^\d+$/)]).describe('exact; a decimal string when above 2^53 - 1');
@@ -21,9 +24,19 @@ export class WarrantyService {
     private readonly index?: WarrantyIndex,
   ) {}
 
-  /** Exactly as of now, read from ClickHouse: for decisions (RMA pre-screening) and staff views. */
-  async evaluate(serial: string, at = todayUtc()): Promise<WarrantyEvaluation | undefined> {
-    return (await evaluateSerial(this.client, this.catalog, serial, at)) ?? undefined;
+  /**
+   * Exactly as of `at`, read from ClickHouse: for decisions (RMA pre-screening) and staff views. `proof` replaces the
+   * enrolment's evidence (see evaluateSerial).
+   */
+  async evaluate(serial: string, at = todayUtc(), proof?: ProofOfPurchase | null): Promise<WarrantyEvaluation | undefined> {
+    return (await evaluateSerial(this.client, this.catalog, serial, at, proof)) ?? undefined;
+  }
+
+  /** The serial and the units it replaced, newest first (its replacement chain as of `at`). */
+  async chain(serial: string, at = todayUtc()): Promise<string[]> {
+    const serials: string[] = [];
+    for (let unit = await loadUnitInputs(this.client, serial, at); unit; unit = unit.replacementOf?.original ?? null) serials.push(unit.serial);
+    return serials.length ? serials : [serial];
   }
 
   /**
@@ -39,8 +52,9 @@ export class WarrantyService {
 const ruleRef = z.object({ code: z.string(), rule: z.string(), clause: z.string() });
 
 /**
- * What anyone holding a serial may see: coverage, wear and claim eligibility. Nothing about the owner: no fleet, no
- * price paid (the liability cap), no proof-of-purchase reference.
+ * What anyone holding a serial may see: status, clause, coverage, wear remaining and claim eligibility. Nothing about
+ * the owner or the unit's service history: no fleet, no price paid (the liability cap), no proof-of-purchase
+ * reference, no findings, no replacement serials (those go to the owner only, see ownerWarranty).
  */
 export const publicWarranty = z
   .object({
@@ -69,13 +83,13 @@ export const publicWarranty = z
         measured_at: z.string().nullable(),
         projected_wearout: z.string().nullable().describe('date the rating is projected to be reached at the recent write rate'),
         remaining_life_days: z.number().nullable(),
+        remaining_life: z.string().nullable().describe('the same in years and months; "beyond 10 years" past that'),
       })
       .nullable(),
     replacement: z
-      .object({ replacement_of: z.string(), rule: z.string() })
+      .object({ rule: z.string() })
       .nullable()
       .describe("set when this unit is a replacement: covered for the longer of the original's remaining term or 90 days"),
-    replaced_by: z.string().nullable(),
     claim: z.object({ eligible: z.boolean(), failing: z.array(ruleRef), requirements: z.array(ruleRef) }),
   })
   .meta({ id: 'WarrantyStatus' });
@@ -107,11 +121,48 @@ export function toPublicWarranty(e: WarrantyEvaluation): PublicWarranty {
       measured_at: e.wear.measured_at,
       projected_wearout: e.wear.projected_wearout,
       remaining_life_days: e.wear.remaining_life_days,
+      remaining_life: lifeInWords(e.at, e.wear.remaining_life_days),
     },
-    replacement: e.coverage.replacement_of ? { replacement_of: e.coverage.replacement_of, rule: rules.replacement_term.rule } : null,
-    replaced_by: e.coverage.replaced_by,
+    replacement: e.coverage.replacement_of ? { rule: rules.replacement_term.rule } : null,
     claim: { eligible: e.claim.eligible, failing: e.claim.failing, requirements: e.claim.requirements },
   };
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/** Beyond this, remaining life reads "beyond 10 years": a projection that far out is no promise. */
+const lifeHorizonMonths = 120;
+
+/**
+ * Remaining life from `at` ('YYYY-MM-DD') in whole calendar years and months ("2 years 3 months", "less than a
+ * month"), or "beyond 10 years"; null when there is no estimate.
+ */
+export function lifeInWords(at: string, days: number | null): string | null {
+  if (days === null) return null;
+  const start = dayFromIso(at);
+  const end = start + days;
+  if (end > addMonths(start, lifeHorizonMonths)) return 'beyond 10 years';
+  let months = 0;
+  while (addMonths(start, months + 1) <= end) months++;
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  const parts = [years ? `${years} year${years > 1 ? 's' : ''}` : '', rest ? `${rest} month${rest > 1 ? 's' : ''}` : ''].filter(Boolean);
+  return parts.length ? parts.join(' ') : 'less than a month';
+}
+
+/** What the owner (a key that sees the unit's fleet) also sees: findings, replacement serials and the RMA history. */
+export const ownerWarranty = z
+  .object({
+    replacement_of: z.string().nullable(),
+    replaced_by: z.string().nullable(),
+    exclusions: z.array(z.string()).describe('clause III findings recorded at inspection'),
+    liability_cap: z.object({ amount: z.number().nullable().describe('null: the price paid is not known, desk review'), currency: z.string() }).nullable(),
+  })
+  .meta({ id: 'WarrantyOwnerView' });
+
+export const toOwnerWarranty = (e: WarrantyEvaluation): z.output<typeof ownerWarranty> => ({
+  replacement_of: e.coverage.replacement_of,
+  replaced_by: e.coverage.replaced_by,
+  exclusions: e.exclusions,
+  liability_cap: e.claim.liability_cap,
+});

@@ -11,19 +11,27 @@ export interface DriveRecord {
   fleet_id: string;
   purchase_date: string | null;
   proof_of_purchase: string | null;
-  price_paid: number;
+  /** null: not known (clause V cap "unknown, desk review"). */
+  price_paid: number | null;
   currency: string;
 }
 
 /** The earliest sample in the trailing window that carries a counter: where the trailing write rate is measured from. */
-interface WearPoint {
+export interface WearPoint {
   at: string;
   value: number;
 }
 
+/**
+ * A unit's telemetry as of the evaluation date: only samples at or before that day count (telemetry-as-of.ts), so a
+ * decision can be reproduced for any day.
+ */
 export interface TelemetrySummary {
   /** The unit's newest sample. */
   latest: { collected_at: string; host_bytes_written: Uint64 | null; avg_pe_cycles: number | null; temperature_c: number | null } | null;
+  /** The highest lifetime counters of all samples: wear never goes down because one sample reads low. */
+  max_hbw: Uint64 | null;
+  max_pe: number | null;
   /** Earliest host-bytes-written and P/E readings inside the trailing window (see trailingPeriodDays). */
   trailing_hbw: WearPoint | null;
   trailing_pe: WearPoint | null;
@@ -102,5 +110,6 @@ export interface WarrantyEvaluation {
     review: boolean;
   };
   exclusions: ExclusionFinding[];
-  claim: { eligible: boolean; failing: RuleRef[]; requirements: RuleRef[]; liability_cap: { amount: number; currency: string } | null };
+  /** liability_cap: the price paid for the chain's first unit (amount null: not known, desk review); null without an enrolment. */
+  claim: { eligible: boolean; failing: RuleRef[]; requirements: RuleRef[]; liability_cap: { amount: number | null; currency: string } | null };
 }

@@ -52,7 +52,8 @@ const P = periods.days;
 const half = periods.offsetDays;
 
 /**
- * A unit's telemetry facts, unpacked from `unit_facts FINAL` (see migration 0024): the newest sample (l_*) and, for the
+ * A unit's telemetry facts, unpacked from `unit_facts FINAL` (see migrations 0024, 0070): the newest sample (l_*), the
+ * highest lifetime counters (max_*) and, for the
  * trailing window, the earliest reading of each wear counter (the trailing rate is measured from it, *_n says whether
  * there is one) and the temperature extremes. The window is the older of the unit's two current periods, the ones its
  * newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
@@ -62,6 +63,7 @@ export const telemetryColumns = `
   if(bitTest(l_low, ${l.has_host_bytes_written.from}), ${bits('latest', l.host_bytes_written)}, NULL) AS l_hbw,
   if(bitTest(l_low, ${l.has_avg_pe_cycles.from}), ${bits('l_low', l.avg_pe_cycles)}, NULL) AS l_pe,
   if(bitTest(l_low, ${l.has_temperature.from}), toInt16(toInt32(${bits('l_low', l.temperature)}) - ${temperatureOffset}), NULL) AS l_temp,
+  hbw_max AS max_hbw, pe_max AS max_pe,
   intDiv(l_at_ms, 86400000) AS l_day,
   toUInt32(intDiv(l_day, ${P})) AS l_period_a,
   toUInt32(intDiv(l_day + ${half}, ${P})) AS l_period_b,
@@ -86,7 +88,7 @@ const hasTelemetry = 'latest != 0';
 export const isEnrolled = 'toUnixTimestamp64Milli(drive.1) > 0';
 
 /** The telemetry facts (with `serial`) of the units with telemetry that `where`, a condition on unit_facts, selects. */
-export const telemetryFactsSql = (where: string) => `SELECT serial, l_at_ms, l_hbw, l_pe, l_temp,
+export const telemetryFactsSql = (where: string) => `SELECT serial, l_at_ms, l_hbw, l_pe, l_temp, max_hbw, max_pe,
   hbw_n, hbw_first_ms, hbw_first, pe_n, pe_first_ms, pe_first, temp_min, temp_max
   FROM (SELECT serial, ${telemetryColumns} FROM unit_facts FINAL WHERE (${where}) AND ${hasTelemetry})`;
 

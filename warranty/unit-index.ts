@@ -2,6 +2,7 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { RmaEventType } from '../core/contracts/rma.ts';
 import type { Logger } from '../core/logger.ts';
 import { queryRows } from '../core/query.ts';
+import { endOfDayMs } from './telemetry-as-of.ts';
 import type { DriveRecord, RmaRecord, TelemetrySummary, UnitInputs } from './types.ts';
 import { latestLink, type ReplacementLink, readChain, type UnitFacts, type UnitFactsRequest } from './unit-chain.ts';
 import { telemetryFactsSql } from './unit-facts-sql.ts';
@@ -53,7 +54,7 @@ export class WarrantyIndex {
     const since = this.since === null ? 0 : this.since - overlapMs;
     const changed = (table: string) => `SELECT DISTINCT serial FROM ${table} WHERE ingested_at > fromUnixTimestamp64Milli({since:Int64}, 'UTC')`;
     const [drives, telemetry, rma] = await Promise.all([
-      this.rows<DriveRecord & { price_paid: string | number }>(
+      this.rows<Omit<DriveRecord, 'price_paid'> & { price_paid: string | number | null }>(
         `SELECT serial, model, toString(fleet_id) AS fleet_id, if(purchase_date IS NULL, NULL, toString(purchase_date)) AS purchase_date,
                 proof_of_purchase, price_paid, toString(currency) AS currency
          FROM drives FINAL WHERE {full:Bool} OR serial IN (${changed('drives')})`,
@@ -67,16 +68,21 @@ export class WarrantyIndex {
         { full, since },
       ),
     ]);
-    for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: Number(d.price_paid) });
+    for (const d of drives) this.drives.set(d.serial, { ...d, price_paid: d.price_paid === null ? null : Number(d.price_paid) });
     for (const t of telemetry) this.telemetry.set(t.serial, telemetrySummary(t));
     this.indexRma(rma);
     this.since = started;
     return drives.length;
   }
 
-  /** A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index. */
+  /**
+   * A unit's facts as the single-unit loader assembles them; undefined when the serial is not in the index, or when
+   * the unit reported after `at` (its summary then is not the one as of `at`: the loader reads its history).
+   */
   inputs(serial: string, at: string): UnitInputs | undefined {
     if (!this.drives.has(serial)) return undefined;
+    const latest = this.telemetry.get(serial)?.latest;
+    if (latest && Date.parse(latest.collected_at) >= endOfDayMs(at)) return undefined;
     return readChain(serial, at, (request) => this.facts(request));
   }
 

@@ -7,6 +7,7 @@ export { html, type SafeHtml } from './html.ts';
 const navigation: { href: string; label: string }[] = [
   { href: '/', label: 'Warranty lookup' },
   { href: '/rma', label: 'Submit RMA Request' },
+  { href: '/register', label: 'Register a product' },
   { href: '/models', label: 'Models and ratings' },
   { href: '/docs', label: 'API' },
   { href: '/analytics', label: 'Analytics' },

@@ -64,11 +64,10 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
       'Estimated remaining life',
       wear.remaining_life_days === null
         ? 'not enough recent telemetry to estimate'
-        : `${wear.remaining_life_days} days${wear.projected_wearout ? ` (rating reached around ${wear.projected_wearout})` : ''}`,
+        : `${wear.remaining_life}${wear.projected_wearout ? ` (rating reached around ${wear.projected_wearout})` : ''}`,
     ]);
   }
-  if (w.replacement) rows.push(['Replacement coverage', `replaces ${w.replacement.replacement_of}: ${w.replacement.rule}`]);
-  if (w.replaced_by) rows.push(['Replaced by', w.replaced_by]);
+  if (w.replacement) rows.push(['Replacement coverage', w.replacement.rule]);
   return html`<section aria-labelledby="result-heading">
   <h2 id="result-heading">Serial ${w.serial}</h2>
   ${facts(rows)}
@@ -78,6 +77,22 @@ export function warrantyResult(w: PublicWarranty): SafeHtml {
       : notice('warn', html`A warranty claim would not be accepted: ${reasonList(w.claim.failing)}`)
   }
   <p class="hint">Evaluated on ${w.evaluated_on} from the latest telemetry received.</p>
+</section>
+${warrantyTerms()}`;
+}
+
+/** Clause V as the customer must read it, and the unit TB is counted in. */
+function warrantyTerms(): SafeHtml {
+  return html`<section aria-labelledby="terms-heading">
+  <h2 id="terms-heading">Warranty terms</h2>
+  <ul>
+    <li>To the fullest extent permitted by law, this warranty is your sole and exclusive remedy; all other warranties,
+      express or implied, are disclaimed.</li>
+    <li>We are not liable for any indirect, incidental or consequential damages (including data loss, loss of profit or
+      business interruption) arising from the use of, or inability to use, the product.</li>
+    <li>Our total liability for any warranty claim does not exceed the amount you actually paid for the product.</li>
+    <li>TB means terabytes of 10<sup>12</sup> bytes; TBW is the total host bytes written the model is rated for.</li>
+  </ul>
 </section>`;
 }
 
@@ -91,6 +106,8 @@ export interface RmaFormValues {
   email?: string;
   phone?: string;
   proof_of_purchase?: string;
+  purchase_date?: string;
+  seller?: string;
   symptom?: string;
   acknowledge?: string;
 }
@@ -102,6 +119,9 @@ const formFieldFor: Record<string, keyof RmaFormValues> = {
   'body.contact.email': 'email',
   'body.contact.phone': 'phone',
   'body.proof_of_purchase': 'proof_of_purchase',
+  'body.proof_of_purchase.reference': 'proof_of_purchase',
+  'body.proof_of_purchase.purchase_date': 'purchase_date',
+  'body.proof_of_purchase.seller': 'seller',
   'body.symptom': 'symptom',
   'body.data_responsibility_acknowledged': 'acknowledge',
 };
@@ -122,7 +142,9 @@ export function rmaForm(values: RmaFormValues, problems: FieldProblem[] = []): S
   ${field('name', 'Your name', (a) => html`<input type="text" ${a} value="${values.name ?? ''}" required maxlength="100" autocomplete="name">`)}
   ${field('email', 'E-mail', (a) => html`<input type="email" ${a} value="${values.email ?? ''}" required maxlength="200" autocomplete="email">`)}
   ${field('phone', 'Phone', (a) => html`<input type="text" ${a} value="${values.phone ?? ''}" maxlength="40" autocomplete="tel">`, '(optional)')}
-  ${field('proof_of_purchase', 'Proof-of-purchase reference', (a) => html`<input type="text" ${a} value="${values.proof_of_purchase ?? ''}" maxlength="128">`, '(invoice or receipt number, optional)')}
+  ${field('proof_of_purchase', 'Proof-of-purchase reference', (a) => html`<input type="text" ${a} value="${values.proof_of_purchase ?? ''}" maxlength="128">`, '(invoice or receipt number, optional: with the purchase date, coverage is counted from that date until the desk verifies the proof)')}
+  ${field('purchase_date', 'Purchase date on the invoice or receipt', (a) => html`<input type="date" ${a} value="${values.purchase_date ?? ''}">`, '(with a proof of purchase)')}
+  ${field('seller', 'Seller', (a) => html`<input type="text" ${a} value="${values.seller ?? ''}" maxlength="200">`, '(optional)')}
   ${field('symptom', 'What is wrong with the unit?', (a) => html`<textarea ${a} rows="4" required maxlength="2000">${values.symptom ?? ''}</textarea>`)}
   <div>
     <label class="check" for="rma-acknowledge"><input type="checkbox" id="rma-acknowledge" name="acknowledge" value="yes"${values.acknowledge ? html` checked` : ''}${errorOf('acknowledge') ? html` aria-invalid="true" aria-describedby="rma-acknowledge-error"` : ''}>
@@ -176,11 +198,30 @@ const stateLabels: Record<RmaView['state'], string> = {
   inspected: 'Inspected',
   repaired: 'Repaired',
   replaced: 'Replaced',
+  refunded: 'Refunded',
   rejected: 'Declined',
   closed: 'Closed',
+  expired: 'Expired: the unit was not received in time',
+  proof_verified: 'Proof of purchase verified',
+  proof_rejected: 'Proof of purchase rejected',
 };
 
-export function rmaStatus(view: RmaView, shipping: ShippingInstructions | null): SafeHtml {
+/**
+ * An RMA's status page. By its number alone: the state and the next step. Through its private status link (`full`):
+ * the reasons, the proof's verification and the history with any replacement serial.
+ */
+export function rmaStatus(view: RmaView, shipping: ShippingInstructions | null, full: boolean): SafeHtml {
+  if (!full) {
+    return html`<section aria-labelledby="rma-heading">
+  <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
+  ${facts([
+    ['State', stateLabels[view.state]],
+    ['Next step', view.next_step],
+    ['Last update', when(view.updated_at)],
+  ])}
+  <p>Open the status link you received with your request to see the details of your case.</p>
+</section>`;
+  }
   return html`<section aria-labelledby="rma-heading">
   <h2 id="rma-heading">RMA number <span data-rma-number>${view.rma_number}</span></h2>
   ${
@@ -193,6 +234,8 @@ export function rmaStatus(view: RmaView, shipping: ShippingInstructions | null):
   ${facts([
     ['Serial', view.serial],
     ['State', stateLabels[view.state]],
+    ['Next step', view.next_step],
+    ['Proof of purchase', view.proof ? `${view.proof.status.replaceAll('_', ' ')}${view.proof.reason ? `: ${view.proof.reason}` : ''}` : 'none given'],
     ['Opened', when(view.opened_at)],
     ['Last update', when(view.updated_at)],
   ])}
@@ -229,3 +272,35 @@ ${models.length === 0 ? notice('warn', 'The product catalog has not been loaded 
 const when = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 const capacity = (gb: number) => (gb >= 1024 ? `${gb / 1024} TB` : `${gb} GB`);
+
+export interface RegisterFormValues {
+  serial?: string;
+  model?: string;
+  reference?: string;
+  purchase_date?: string;
+  seller?: string;
+  name?: string;
+  email?: string;
+}
+
+/** Product registration for a unit bought in a shop: the proof of purchase starts its warranty. */
+export function registerForm(values: RegisterFormValues, models: string[], problem?: string): SafeHtml {
+  const input = (name: keyof RegisterFormValues, label: string, type = 'text', hint = '') => html`<div>
+    <label for="reg-${name}">${label}${hint ? html` <span class="hint">${hint}</span>` : ''}</label>
+    <input type="${type}" id="reg-${name}" name="${name}" value="${values[name] ?? ''}" maxlength="200">
+  </div>`;
+  return html`${problem ? notice('error', problem) : ''}<p>Bought a unit in a shop? Register it with your proof of purchase: its warranty then
+  counts from the purchase date, and you can look it up and request service.</p>
+<form method="post" action="/register" novalidate aria-label="Product registration">
+  ${input('serial', 'Serial number', 'text', '(printed on the label)')}
+  <div><label for="reg-model">Model</label><select id="reg-model" name="model">${models.map(
+    (m) => html`<option value="${m}"${values.model === m ? html` selected` : ''}>${m}</option>`,
+  )}</select></div>
+  ${input('reference', 'Invoice or receipt number')}
+  ${input('purchase_date', 'Purchase date', 'date')}
+  ${input('seller', 'Seller', 'text', '(optional)')}
+  ${input('name', 'Your name')}
+  ${input('email', 'E-mail', 'email')}
+  <button type="submit">Register</button>
+</form>`;
+}

@@ -5,6 +5,7 @@ import { modelTable as catalogModels } from '../../core/catalog/model-table.ts';
 import { serial } from '../../core/contracts/common.ts';
 import { rmaNumber } from '../../core/contracts/rma.ts';
 import { WearwatchError } from '../../core/errors.ts';
+import { productRegistration } from '../../fleet/registration.ts';
 import { shippingInstructions } from '../../rma/instructions.ts';
 import { rmaRequest } from '../../rma/service.ts';
 import { toPublicWarranty } from '../../warranty/service.ts';
@@ -12,7 +13,18 @@ import type { ApiDependencies } from '../dependencies.ts';
 import { fieldProblems } from '../errors.ts';
 import { registerFleetPages } from '../pages/fleet/pages.ts';
 import { html, notice, sendPage } from '../pages/layout.ts';
-import { lookupForm, modelTable, problemSummary, type RmaFormValues, rmaForm, rmaGuide, rmaStatus, warrantyResult } from '../pages/portal.ts';
+import {
+  lookupForm,
+  modelTable,
+  problemSummary,
+  type RegisterFormValues,
+  type RmaFormValues,
+  registerForm,
+  rmaForm,
+  rmaGuide,
+  rmaStatus,
+  warrantyResult,
+} from '../pages/portal.ts';
 import { publicRoute } from '../rate-limit.ts';
 
 const stylesheet = readFileSync(new URL('../pages/style.css', import.meta.url), 'utf8');
@@ -26,6 +38,8 @@ const formValues = z.object({
   email: text,
   phone: text,
   proof_of_purchase: text,
+  purchase_date: text,
+  seller: text,
   symptom: text,
   acknowledge: text,
 });
@@ -86,7 +100,15 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
     const parsed = rmaRequest.safeParse({
       serial: values.serial,
       contact: { name: values.name, email: values.email?.trim(), ...(values.phone?.trim() ? { phone: values.phone } : {}) },
-      ...(values.proof_of_purchase?.trim() ? { proof_of_purchase: values.proof_of_purchase } : {}),
+      ...(values.proof_of_purchase?.trim() || values.purchase_date?.trim()
+        ? {
+            proof_of_purchase: {
+              reference: values.proof_of_purchase ?? '',
+              purchase_date: values.purchase_date?.trim(),
+              ...(values.seller?.trim() ? { seller: values.seller } : {}),
+            },
+          }
+        : {}),
       symptom: values.symptom,
       data_responsibility_acknowledged: values.acknowledge ? true : undefined,
     });
@@ -96,16 +118,17 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
     try {
       const result = await rma.submit(parsed.data, 'web');
       // Post/redirect/get: a reload of the result page does not submit a second request.
-      return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}`, 303);
+      // The status link carries the request's private token: whoever holds it sees the whole case.
+      return reply.redirect(`/rma/status?number=${encodeURIComponent(result.rma_number)}&token=${encodeURIComponent(result.status_token)}`, 303);
     } catch (error) {
-      if (error instanceof WearwatchError && error.status === 404) {
-        return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, 404);
+      if (error instanceof WearwatchError && [400, 404, 429].includes(error.status)) {
+        return sendPage(reply, { title: 'Submit RMA Request', path: '/rma', body: rmaPage(values, error.fields ?? []) }, error.status);
       }
       throw error;
     }
   });
 
-  app.get('/rma/status', { ...page, schema: { hide: true, querystring: z.object({ number: text }) } }, async (request, reply) => {
+  app.get('/rma/status', { ...page, schema: { hide: true, querystring: z.object({ number: text, token: text }) } }, async (request, reply) => {
     const input = request.query.number?.trim().toUpperCase() ?? '';
     const form = html`<form method="get" action="/rma/status" aria-label="RMA status lookup"><div>
       <label for="number">RMA number</label><input type="text" id="number" name="number" value="${input}" required maxlength="24">
@@ -120,10 +143,11 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
       );
     try {
       const view = await rma.view(parsed.data);
+      const full = request.query.token ? await rma.tokenMatches(parsed.data, request.query.token) : false;
       return sendPage(reply, {
         title: 'RMA status',
         path: '/rma',
-        body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null),
+        body: rmaStatus(view, view.state === 'authorised' ? shippingInstructions(deps.config) : null, full),
       });
     } catch (error) {
       if (error instanceof WearwatchError && error.status === 404) {
@@ -134,6 +158,43 @@ export const pageRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app, de
   });
 
   registerFleetPages(app);
+  const { registrations } = app;
+  const modelNames = deps.catalog.models.map((m) => m.model);
+  const registerValues = z.object({ serial: text, model: text, reference: text, purchase_date: text, seller: text, name: text, email: text });
+
+  app.get('/register', page, async (_request, reply) =>
+    sendPage(reply, { title: 'Register a product', path: '/register', body: registerForm({}, modelNames) }),
+  );
+
+  app.post('/register', { ...page, schema: { hide: true, body: registerValues.catch({}) } }, async (request, reply) => {
+    const values = request.body as RegisterFormValues;
+    const parsed = productRegistration.safeParse({
+      serial: values.serial,
+      model: values.model,
+      proof_of_purchase: {
+        reference: values.reference ?? '',
+        purchase_date: values.purchase_date,
+        ...(values.seller?.trim() ? { seller: values.seller } : {}),
+      },
+      contact: { name: values.name, email: values.email?.trim() },
+    });
+    const again = (problem: string, status: number) =>
+      sendPage(reply, { title: 'Register a product', path: '/register', body: registerForm(values, modelNames, problem) }, status);
+    if (!parsed.success)
+      return again(
+        fieldProblems(parsed.error.issues, 'body')
+          .map((p) => `${p.field.replace('body.', '')}: ${p.message}`)
+          .join('; '),
+        400,
+      );
+    try {
+      const { serial: registered } = await registrations.register(parsed.data);
+      return reply.redirect(`/?serial=${encodeURIComponent(registered)}`, 303);
+    } catch (error) {
+      if (error instanceof WearwatchError && [400, 409].includes(error.status)) return again(error.message, error.status);
+      throw error;
+    }
+  });
 
   app.get('/models', page, async (_request, reply) => sendPage(reply, { title: 'Models and ratings', path: '/models', body: modelTable(models) }));
 };

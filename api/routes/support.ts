@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
-import { rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
+import { proofStanding, rmaProgress, rmaStanding, supportStep } from '../../rma/service.ts';
 import { apiKeySecurity, requireRole } from '../auth.ts';
 import type { ApiDependencies } from '../dependencies.ts';
 import { errorResponses } from '../errors.ts';
@@ -10,6 +10,9 @@ const queueItem = rmaStanding.extend({ events: z.number() });
 
 const supportView = rmaProgress
   .extend({
+    next_step: z.string(),
+    proof: proofStanding.nullable().describe('the proof of purchase given with the request, and the desk verdict on it'),
+    linked_rmas: z.array(z.string()).describe("the unit's other RMAs that were open when this one was requested"),
     history: z.array(
       z.object({
         event_id: z.string(),
@@ -57,7 +60,11 @@ export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app)
         response: { 200: z.object({ items: z.array(queueItem) }), ...errorResponses(400, 401, 403) },
       },
     },
-    async (request) => ({ items: await store.queue(request.query.state, request.query.limit, request.query.offset) }),
+    async (request) => {
+      // Lapsed authorisations are recorded first, so the queue never offers a unit that can no longer be received.
+      await rma.expireLapsed();
+      return { items: await store.queue(request.query.state, request.query.limit, request.query.offset) };
+    },
   );
 
   app.get(
@@ -83,7 +90,8 @@ export const supportRoutes: FastifyPluginAsyncZod<ApiDependencies> = async (app)
     {
       ...access,
       schema: {
-        summary: 'Record the next step of an RMA; 409 when the step is not legal in its current state',
+        summary:
+          'Record the next step of an RMA, or the verdict on the proof of purchase given with it (a rejected proof decides the claim again from the manufacturing date); 409 when not legal in its current state',
         tags,
         security: apiKeySecurity,
         params,

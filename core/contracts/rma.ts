@@ -1,8 +1,29 @@
 import { z } from 'zod';
 import { instant, serial } from './common.ts';
 
-export const rmaEventTypes = ['requested', 'authorised', 'received', 'inspected', 'repaired', 'replaced', 'rejected', 'closed'] as const;
+/**
+ * The RMA steps, then the desk's verdicts on a proof of purchase given with the claim (not steps: the RMA keeps its
+ * state), `expired` (an authorisation whose unit was not received in time) and `refunded` (a monetary settlement
+ * instead of repair or replacement, capped by clause V).
+ */
+export const rmaEventTypes = [
+  'requested',
+  'authorised',
+  'received',
+  'inspected',
+  'repaired',
+  'replaced',
+  'rejected',
+  'closed',
+  'proof_verified',
+  'proof_rejected',
+  'expired',
+  'refunded',
+] as const;
 export type RmaEventType = (typeof rmaEventTypes)[number];
+
+/** Events that record a verdict on the claim's proof rather than a step of the RMA. */
+export const proofVerdicts = ['proof_verified', 'proof_rejected'] as const satisfies readonly RmaEventType[];
 
 /** Inspection findings that void a claim: the exclusions of policy clause III, in the order results list them. */
 export const exclusionFindings = [
@@ -12,6 +33,9 @@ export const exclusionFindings = [
   'unauthorised_modification',
   'unofficial_accessory',
   'unintended_use',
+  'unsafe_environment',
+  'software_fault',
+  'write_limit_exceeded',
 ] as const;
 export type ExclusionFinding = (typeof exclusionFindings)[number];
 

@@ -79,7 +79,11 @@ export const decodeEnrollment = decodeWith(
   enrollment,
   ({ schema: _schema, ...e }): Decoded<DriveRow> => ({
     ok: true,
-    row: { ...e, purchase_date: e.purchase_date ?? null, proof_of_purchase: e.proof_of_purchase ?? null },
+    // The evidence form is stored as its reference and date (the seller is not kept per unit).
+    row:
+      typeof e.proof_of_purchase === 'object'
+        ? { ...e, purchase_date: e.proof_of_purchase.purchase_date, proof_of_purchase: e.proof_of_purchase.reference }
+        : { ...e, purchase_date: e.purchase_date ?? null, proof_of_purchase: e.proof_of_purchase ?? null },
   }),
 );
 

@@ -31,7 +31,8 @@ export const telemetrySample = z.object({
   // about the drive; smartctl_warning says in words what bit 2 and smartctl's own messages reported.
   smartctl_exit_status: nonNegativeInt.max(255).optional(),
   smartctl_warning: z.string().max(1024).optional(),
-  source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway']).default('agent'),
+  // bench: read by the RMA desk's inspector from a returned unit.
+  source: z.enum(['agent', 'smartctl', 'simulator', 'backblaze', 'gateway', 'bench']).default('agent'),
 });
 export type TelemetrySample = z.output<typeof telemetrySample>;
 

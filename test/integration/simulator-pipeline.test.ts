@@ -158,7 +158,7 @@ describe('simulated fleet through Kafka, ingest and ClickHouse', () => {
       expect(dayFromIso(evaluation.coverage.end!) + 1, replacement.replacement).toBe(dayFromIso(replacement.coverage_end));
     }
     expect(replacementsChecked).toBeGreaterThan(10);
-    expect(truth.replacements.some((r) => dayFromIso(r.coverage_end) === dayFromIso(r.replaced_on) + 90)).toBe(true);
+    expect(truth.replacements.some((r) => dayFromIso(r.coverage_end) === dayFromIso(r.replaced_on) + 91)).toBe(true);
   });
 
   it('does not double anything when the same fleet is produced again (idempotent keys)', async () => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClickHouse } from '../../core/clickhouse.ts';
 import { migrate, migrationsDir } from '../../infra/clickhouse/migrate.ts';
 import { trailingPeriodDays } from '../../warranty/rules.ts';
+import { summaryAsOf } from '../../warranty/telemetry-as-of.ts';
 import type { TelemetrySummary } from '../../warranty/types.ts';
 import { telemetryFactsSql } from '../../warranty/unit-facts-sql.ts';
 import { type TelemetryRow, telemetrySummary } from '../../warranty/unit-loader.ts';
@@ -14,7 +15,8 @@ import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 /**
  * unit_facts keeps each unit's trailing figures as samples arrive. Whatever the order, batching and redelivery of the
  * samples, and whatever enrolments arrive between them, the figures must be those of the window defined in rules.ts
- * (trailingPeriodDays), computed here naively from every sample.
+ * (trailingPeriodDays), computed here naively from every sample; so must summaryAsOf, which recomputes them from a
+ * unit's history for an evaluation date before its newest sample.
  */
 
 interface Sample {
@@ -38,6 +40,7 @@ function expected(samples: Sample[]): TelemetrySummary {
     return s ? { at: s.collected_at, value: pick(s)! } : null;
   };
   const temps = window.map((s) => s.temperature_c).filter((t) => t !== null);
+  const highest = (pick: (s: Sample) => number | null) => samples.map(pick).reduce<number | null>((m, v) => (v === null ? m : Math.max(m ?? v, v)), null);
   return {
     latest: {
       collected_at: newest.collected_at,
@@ -45,6 +48,8 @@ function expected(samples: Sample[]): TelemetrySummary {
       avg_pe_cycles: newest.avg_pe_cycles,
       temperature_c: newest.temperature_c,
     },
+    max_hbw: highest((s) => s.host_bytes_written),
+    max_pe: highest((s) => s.avg_pe_cycles),
     trailing_hbw: first((s) => s.host_bytes_written),
     trailing_pe: first((s) => s.avg_pe_cycles),
     temp_min: temps.length ? Math.min(...temps) : null,
@@ -113,6 +118,14 @@ describe('telemetry summary', () => {
           if (b === 0) await clickhouse.client.insert({ table: 'drives', values: drives, format: 'JSONEachRow' });
         }
         expect(await facts('1')).toEqual(units.map(expected));
+        // The history path (a unit that reported after the evaluation date) computes the same figures from the samples.
+        const asOf = units.map((samples) =>
+          summaryAsOf(
+            samples.map((x) => ({ ...x, at_ms: Date.parse(x.collected_at) })),
+            Number.POSITIVE_INFINITY,
+          ),
+        );
+        expect(asOf).toEqual(units.map(expected));
       }),
       { numRuns: 40 },
     );

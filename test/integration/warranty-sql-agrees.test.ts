@@ -14,8 +14,8 @@ import { openTestClickHouse, queryRows } from '../support/clickhouse.ts';
 /**
  * The bulk SQL and the single-unit TypeScript evaluator are two writings of the same policy. Random fleets with the
  * awkward cases (boundary and leap dates, wear exactly at the limit, no proof of purchase, undecodable serials,
- * unknown models, replacement chains incl. originals never enrolled, missing telemetry, redelivered rows) must come
- * out the same, field by field, from both.
+ * unknown models, replacement chains incl. originals never enrolled, missing telemetry, redelivered rows, samples sent
+ * after the evaluation date, later samples reading lower) must come out the same, field by field, from both.
  */
 const catalog = loadCatalog();
 const ssdModel = catalog.models.find((m) => m.kind === 'ssd')!.model;
@@ -42,18 +42,33 @@ const unitArb = fc.record({
       fc.integer({ min: -2, max: 2 }).map((d) => ({ rel: d })),
       fc.integer({ min: -2, max: 2 }).map((d) => ({ ending: d })),
       fc.integer({ min: -1500, max: 200 }).map((d) => ({ days: d })),
+      // Bought shortly after the date: coverage has not started (when the serial says it was made by then).
+      fc.integer({ min: 1, max: 60 }).map((d) => ({ days: d })),
     ),
     { nil: undefined },
   ),
   proof: fc.boolean(),
-  price: fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
+  // null: the price paid is not known (cap "unknown, desk review", never 0).
+  price: fc.option(
+    fc.integer({ min: 0, max: 200_000 }).map((c) => c / 100),
+    { nil: null, freq: 4 },
+  ),
   // A replacement's liability cap is its chain's price paid, in that purchase's currency.
   currency: fc.constantFrom('USD', 'EUR', 'JPY'),
   samples: fc.array(
     fc.record({
-      ago: fc.integer({ min: 0, max: 50 * 24 * 60 }),
-      // Wear exactly at each fleet's thresholds, so both writings must agree on the boundary.
-      wear: fc.oneof(fc.constant(1), fc.constant(0.8), fc.constant(0.95), fc.constantFrom(0.5, 0.6, 0.7, 0.75), fc.double({ min: 0, max: 1.2, noNaN: true })),
+      // Minutes before the evaluation date; a negative one is a sample sent after it, which the decision must ignore.
+      ago: fc.oneof({ arbitrary: fc.integer({ min: 0, max: 50 * 24 * 60 }), weight: 3 }, { arbitrary: fc.integer({ min: -20 * 24 * 60, max: -1 }), weight: 1 }),
+      // 1: exactly the rating; 2: one above it (TBW ends at the rating, P/E only above it); the others at each fleet's
+      // thresholds, so both writings must agree on every boundary.
+      wear: fc.oneof(
+        fc.constant(1),
+        fc.constant(2),
+        fc.constant(0.8),
+        fc.constant(0.95),
+        fc.constantFrom(0.5, 0.6, 0.7, 0.75),
+        fc.double({ min: 0, max: 1.2, noNaN: true }),
+      ),
       temp: fc.option(fc.integer({ min: -45, max: 95 }), { nil: null }),
       missing: fc.boolean(),
     }),
@@ -120,7 +135,7 @@ async function load(ch: ClickHouse, fleet: Fleet): Promise<string[]> {
     if (u.duplicate) drives.push({ ...drive, purchase_date: '2019-01-01', proof_of_purchase: 'OLD', enrolled_at: '2024-01-01T00:00:00Z' });
     const limit = model ? (model.kind === 'ssd' ? model.tbw_tb! * 1e12 : model.pe_cycles!) : 1e12;
     u.samples.forEach((s, k) => {
-      const value = s.wear === 1 ? limit : Math.round(limit * s.wear);
+      const value = s.wear === 1 ? limit : s.wear === 2 ? limit + 1 : Math.round(limit * s.wear);
       const row = {
         serial: serials[i],
         fleet_id: drive.fleet_id,

@@ -68,7 +68,7 @@ export interface SeedDrive {
   fleet_id: string;
   purchase_date?: string | null;
   proof_of_purchase?: string | null;
-  price_paid?: number;
+  price_paid?: number | null;
 }
 
 /** Enrols drives directly in ClickHouse, as ingest would write them. */

@@ -1,20 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
+import { proofVerdicts, rmaEventTypes, rmaNumber } from '../../core/contracts/rma.ts';
 import { allowedNext, checkTransition, decideInspection, newRmaNumber, nextSteps } from '../../rma/lifecycle.ts';
 
 const history = (...types: (typeof rmaEventTypes)[number][]) => types.map((event_type) => ({ event_type, findings: [] }));
 
 describe('RMA state machine', () => {
-  it('knows every event type and ends only at closed', () => {
+  it('knows every event type and ends only at closed or expired (verdicts on a proof are not states)', () => {
     expect(Object.keys(nextSteps).sort()).toEqual([...rmaEventTypes].sort());
-    expect(rmaEventTypes.filter((t) => nextSteps[t].length === 0)).toEqual(['closed']);
+    expect(rmaEventTypes.filter((t) => nextSteps[t].length === 0 && !(proofVerdicts as readonly string[]).includes(t))).toEqual(['closed', 'expired']);
+    // A verdict on the proof leaves the RMA in the state it was in.
+    expect(allowedNext(history('requested', 'authorised', 'proof_verified'))).toEqual(['received', 'closed', 'expired']);
   });
 
   it('allows the desk steps in order and refuses skipping ahead, naming the allowed steps', () => {
     expect(checkTransition(history('requested', 'authorised'), 'received')).toEqual({ ok: true });
     const skip = checkTransition(history('requested', 'authorised'), 'replaced');
-    expect(skip).toMatchObject({ ok: false, allowed: ['received', 'closed'] });
-    expect(!skip.ok && skip.message).toBe('an RMA in state authorised cannot become replaced; next may be: received, closed');
+    expect(skip).toMatchObject({ ok: false, allowed: ['received', 'closed', 'expired'] });
+    expect(!skip.ok && skip.message).toBe('an RMA in state authorised cannot become replaced; next may be: received, closed, expired');
     const final = checkTransition(history('requested', 'rejected', 'closed'), 'received');
     expect(!final.ok && final.message).toMatch(/it is final$/);
   });
@@ -24,7 +26,8 @@ describe('RMA state machine', () => {
       ...history('requested', 'authorised', 'received'),
       { event_type: 'inspected' as const, findings: findings as never[] },
     ];
-    expect(allowedNext(inspected(['defect_confirmed']))).toEqual(['repaired', 'replaced']);
+    // A further inspection may still find an exclusion after a confirmed defect.
+    expect(allowedNext(inspected(['defect_confirmed']))).toEqual(['repaired', 'replaced', 'refunded', 'inspected']);
     expect(allowedNext(inspected(['defect_confirmed', 'physical_damage']))).toEqual(['rejected']);
     expect(allowedNext(inspected(['no_fault_found']))).toEqual(['closed']);
   });

@@ -139,10 +139,10 @@ describe('the demo fleet’s ground truth', () => {
     expect(demo.claims.outcomes.replaced).toBeGreaterThan(20);
     expect(demo.claims.outcomes.repaired).toBeGreaterThan(0);
     expect(demo.replacements).toHaveLength(demo.units.replacements);
-    const ninetyDayWins = demo.replacements.filter((r) => dayFromIso(r.coverage_end) === dayFromIso(r.replaced_on) + 90);
-    const remainingWins = demo.replacements.filter((r) => dayFromIso(r.coverage_end) > dayFromIso(r.replaced_on) + 90);
+    const ninetyDayWins = demo.replacements.filter((r) => dayFromIso(r.coverage_end) === dayFromIso(r.replaced_on) + 91);
+    const remainingWins = demo.replacements.filter((r) => dayFromIso(r.coverage_end) > dayFromIso(r.replaced_on) + 91);
     expect(ninetyDayWins.length).toBeGreaterThan(0);
     expect(remainingWins.length).toBeGreaterThan(0);
-    for (const r of demo.replacements) expect(dayFromIso(r.coverage_end)).toBeGreaterThanOrEqual(dayFromIso(r.replaced_on) + 90);
+    for (const r of demo.replacements) expect(dayFromIso(r.coverage_end)).toBeGreaterThanOrEqual(dayFromIso(r.replaced_on) + 91);
   });
 });
