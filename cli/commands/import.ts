@@ -84,7 +84,7 @@ export function importCommand(program: Command): void {
     .action((file: string, options: { fleet: string; rma?: boolean; dryRun?: boolean }) =>
       runCommand(async (ctx) => {
         const progress = createProgress();
-        const counts = { rows: 0, samples: 0, failures: 0, rma: 0, rejected: 0 };
+        const counts = { rows: 0, drives: 0, samples: 0, failures: 0, rma: 0, rejected: 0 };
         const started = performance.now();
         await withProducer(ctx, options.dryRun, async (producer) => {
           const records = readBackblazeCsv(file, { fleet_id: options.fleet, rma: Boolean(options.rma) }, (read, total) =>
@@ -99,6 +99,10 @@ export function importCommand(program: Command): void {
               if (counts.rejected <= 20) progress(`line ${record.line} rejected: ${record.reason}`);
               continue;
             }
+            if (record.enrollment) {
+              await producer?.add({ topic: 'enrollment', key: record.enrollment.serial, value: record.enrollment });
+              counts.drives++;
+            }
             await producer?.add({ topic: 'telemetry', key: record.sample.serial, value: record.sample });
             counts.samples++;
             if (record.failed) counts.failures++;
@@ -110,7 +114,7 @@ export function importCommand(program: Command): void {
         });
         const verb = options.dryRun ? 'usable (dry run, nothing sent)' : 'sent';
         progress(
-          `${formatCount(counts.rows)} row(s): ${formatCount(counts.samples)} telemetry samples ${verb} (${formatCount(counts.failures)} failures${options.rma ? `, ${formatCount(counts.rma)} RMA requests` : ''}), ${formatCount(counts.rejected)} rejected`,
+          `${formatCount(counts.rows)} row(s): ${formatCount(counts.drives)} drives enrolled, ${formatCount(counts.samples)} telemetry samples ${verb} (${formatCount(counts.failures)} failures${options.rma ? `, ${formatCount(counts.rma)} RMA requests` : ''}), ${formatCount(counts.rejected)} rejected`,
         );
         if (counts.rejected > 0) process.exitCode = 1;
       }),

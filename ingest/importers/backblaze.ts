@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import type { Enrollment } from '../../core/contracts/enrollment.ts';
 import type { RmaEvent } from '../../core/contracts/rma.ts';
 import { type TelemetrySample, telemetrySample } from '../../core/contracts/telemetry.ts';
 import { WearwatchError } from '../../core/errors.ts';
@@ -42,7 +43,7 @@ export const FAILED_WARNING = 0x04;
 const required = ['date', 'serial_number', 'model', 'capacity_bytes', 'failure'] as const;
 
 export type BackblazeRecord =
-  | { kind: 'sample'; line: number; sample: TelemetrySample; failed: boolean; rma?: RmaEvent }
+  | { kind: 'sample'; line: number; sample: TelemetrySample; failed: boolean; rma?: RmaEvent; enrollment?: Enrollment }
   | { kind: 'rejected'; line: number; reason: string };
 
 export interface BackblazeOptions {
@@ -74,6 +75,7 @@ export async function* readBackblazeCsv(
   let columns: { index: number; field: NumericField; read: (value: number) => number }[] = [];
   let lineNumber = 0;
   let read = 0;
+  const enrolled = new Set<string>();
   for await (const line of lines) {
     lineNumber++;
     read += Buffer.byteLength(line) + 1;
@@ -93,7 +95,12 @@ export async function* readBackblazeCsv(
       columns = backblazeColumns.filter((c) => header!.has(c.column)).map((c) => ({ index: header!.get(c.column)!, field: c.field, read: c.read }));
       continue;
     }
-    yield toRecord(fields, header, columns, lineNumber, options);
+    const record = toRecord(fields, header, columns, lineNumber, options);
+    // Ingest counts a sample only for a unit enrolled in its fleet: each drive is enrolled with its first row.
+    if (record.kind === 'sample' && !enrolled.has(record.sample.serial)) {
+      enrolled.add(record.sample.serial);
+      yield { ...record, enrollment: enrollmentOf(record.sample) };
+    } else yield record;
     if (onBytes && lineNumber % 10_000 === 0) onBytes(read, total);
   }
   onBytes?.(total, total);
@@ -141,6 +148,20 @@ function toRecord(
   const sample = parsed.data;
   return { kind: 'sample', line, sample, failed, ...(failed && options.rma ? { rma: failureClaim(sample, date, cell('capacity_bytes')) } : {}) };
 }
+
+/**
+ * A drive-stats drive joins the import's fleet when it is first seen, as of that row's day. Backblaze publishes no
+ * price: unknown, so a claim's liability cap is left to the desk, never 0.
+ */
+const enrollmentOf = (sample: TelemetrySample): Enrollment => ({
+  schema: 'wearwatch.enrollment.v1',
+  serial: sample.serial,
+  model: sample.model,
+  fleet_id: sample.fleet_id,
+  price_paid: null,
+  currency: 'USD',
+  enrolled_at: sample.collected_at,
+});
 
 /**
  * The RMA a failure opens. Its number and event id derive from serial and date, so importing the same file again

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { rmaEvent, telemetryMessage } from '../../core/contracts/index.ts';
+import { enrollment, rmaEvent, telemetryMessage } from '../../core/contracts/index.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { readBackblazeCsv } from '../../ingest/importers/backblaze.ts';
 import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smartctl.ts';
@@ -40,14 +40,16 @@ describe('importers into Kafka', () => {
     }
   });
 
-  it('sends Backblaze rows as telemetry and failures as RMA requests', async () => {
+  it('enrols each Backblaze drive with its first row, sends rows as telemetry and failures as RMA requests', async () => {
     const telemetry = await uniqueTopic(kafka, 'import.bb.telemetry');
     const rma = await uniqueTopic(kafka, 'import.bb.rma');
-    const producer = new ContractProducer(kafka, { topics: { telemetry, rma } });
+    const enrollments = await uniqueTopic(kafka, 'import.bb.enrollment');
+    const producer = new ContractProducer(kafka, { topics: { telemetry, rma, enrollment: enrollments } });
     await producer.connect();
     const file = join(projectRoot, 'test', 'fixtures', 'backblaze', '2024-06-drive-stats-sample.csv');
     for await (const record of readBackblazeCsv(file, { fleet_id: 'bb', rma: true })) {
       if (record.kind !== 'sample') continue;
+      if (record.enrollment) await producer.add({ topic: 'enrollment', key: record.enrollment.serial, value: record.enrollment });
       await producer.add({ topic: 'telemetry', key: record.sample.serial, value: record.sample });
       if (record.rma) await producer.add({ topic: 'rma', key: record.rma.serial, value: record.rma });
     }
@@ -55,6 +57,9 @@ describe('importers into Kafka', () => {
     const samples = await readJsonMessages(kafka, telemetry, 12);
     expect(new Set(samples.map((m) => m.key))).toEqual(new Set(['ZA1FLE1P', '8HJ5Y7KH', 'ZLW18P9K', '7QT032NR']));
     for (const { value } of samples) expect(telemetryMessage.safeParse(value).success).toBe(true);
+    const enrolled = await readJsonMessages(kafka, enrollments, 4);
+    expect(enrolled.map((m) => m.key).sort()).toEqual(['7QT032NR', '8HJ5Y7KH', 'ZA1FLE1P', 'ZLW18P9K']);
+    for (const { value } of enrolled) expect(enrollment.parse(value)).toMatchObject({ fleet_id: 'bb', price_paid: null });
     const [claim] = await readJsonMessages(kafka, rma, 1);
     expect(rmaEvent.parse(claim!.value)).toMatchObject({ serial: 'ZLW18P9K', event_type: 'requested', reasons: ['drive_failed'] });
   });
