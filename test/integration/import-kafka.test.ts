@@ -75,7 +75,7 @@ describe('importers into Kafka', () => {
     expect(noFleet.stderr).toMatch(/--fleet <id>.*letters, digits, dot, dash or underscore only/);
     const bb = runCli(['import', 'backblaze', join(projectRoot, 'test', 'fixtures', 'backblaze', '2024-06-drive-stats-sample.csv'), '--dry-run'], env);
     expect(bb.status).toBe(1);
-    expect(bb.stderr).toMatch(/14 row\(s\): 12 telemetry samples usable .*\(1 failures\), 2 rejected/);
+    expect(bb.stderr).toMatch(/14 row\(s\): 4 drives enrolled, 12 telemetry samples usable .*\(1 failures\), 2 rejected/);
   });
 
   it('names the fix when no Kafka answers', () => {
