@@ -1,9 +1,8 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { DriveRow, RmaRow, TelemetryRow } from '../core/contracts/rows.ts';
 import type { Logger } from '../core/logger.ts';
-import { attributeHeld, loadDoorFacts, quarantineRow, type TelemetryWriter, writeQuarantine } from '../telemetry/door.ts';
+import { attributeHeld, quarantineRow, screenBatch, type TelemetryWriter, writeQuarantine } from '../telemetry/door.ts';
 import { instantProblem, type PlausibilityRules } from '../telemetry/plausibility.ts';
-import { screenSamples } from '../telemetry/screen.ts';
 import { writeBatch } from './batch-writer.ts';
 import { type Admission, maxPartitionsPerInsert, type PipelineDoor } from './topic-consumer.ts';
 
@@ -18,15 +17,7 @@ export function telemetryDoor(client: ClickHouseClient, rules: PlausibilityRules
   return {
     async admit(rows, now) {
       const samples = rows as TelemetryRow[];
-      const verdicts = screenSamples(
-        samples,
-        await loadDoorFacts(
-          client,
-          samples.map((s) => s.serial),
-        ),
-        rules,
-        now,
-      );
+      const verdicts = await screenBatch(client, samples, rules, now);
       const kept = samples.flatMap((sample, i) => {
         const verdict = verdicts[i]!;
         return verdict.kind === 'accept' ? [] : [quarantineRow(sample, verdict, now)];

@@ -3,7 +3,7 @@ import type { TelemetryRow } from '../core/contracts/rows.ts';
 import { toBigInt, type Uint64 } from '../core/contracts/uint64.ts';
 import { insertRows, queryRows } from '../core/query.ts';
 import type { KnownReadings, PlausibilityRules } from './plausibility.ts';
-import { type DoorFacts, type ReasonCode, screenSamples, type Verdict } from './screen.ts';
+import { type DoorFacts, type ReasonCode, type ScreenedSample, screenSamples, type Verdict } from './screen.ts';
 
 /**
  * The ClickHouse side of the telemetry door (migration 0050): what a batch's serials are known for, the samples kept
@@ -21,8 +21,21 @@ interface FactsRow {
   avg_pe_cycles: number | null;
 }
 
+/** The door's verdict on each sample of a batch, from one read of what ClickHouse knows of the batch's serials. */
+export async function screenBatch(client: ClickHouseClient, samples: readonly ScreenedSample[], rules: PlausibilityRules, now: Date): Promise<Verdict[]> {
+  return screenSamples(
+    samples,
+    await loadDoorFacts(
+      client,
+      samples.map((s) => s.serial),
+    ),
+    rules,
+    now,
+  );
+}
+
 /** Enrolments and accepted readings of `serials`, in one query whatever the batch size. */
-export async function loadDoorFacts(client: ClickHouseClient, serials: readonly string[]): Promise<DoorFacts> {
+async function loadDoorFacts(client: ClickHouseClient, serials: readonly string[]): Promise<DoorFacts> {
   const facts: DoorFacts = { enrolments: new Map(), known: new Map() };
   if (serials.length === 0) return facts;
   const rows = await queryRows<FactsRow>(
@@ -108,15 +121,7 @@ export async function attributeHeld(client: ClickHouseClient, serials: readonly 
   );
   if (held.length === 0) return { attributed: 0, quarantined: 0 };
   const samples = held.map((h) => JSON.parse(h.sample) as TelemetryRow);
-  const verdicts = screenSamples(
-    samples,
-    await loadDoorFacts(
-      client,
-      samples.map((s) => s.serial),
-    ),
-    rules,
-    now,
-  );
+  const verdicts = await screenBatch(client, samples, rules, now);
   const accepted = samples.filter((_, i) => verdicts[i]!.kind === 'accept');
   const unwritable = new Map((await write(accepted)).map((u) => [u.row, u.reason]));
   const updates = samples.flatMap((sample, i): QuarantineRow[] => {

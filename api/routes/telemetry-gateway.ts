@@ -5,9 +5,9 @@ import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
 import { type TelemetryMessage, telemetryMessage } from '../../core/contracts/telemetry.ts';
 import { parseJsonExact } from '../../core/contracts/uint64.ts';
 import { maxMessageBytes, sendInBatches } from '../../core/kafka.ts';
-import { loadDoorFacts } from '../../telemetry/door.ts';
+import { screenBatch } from '../../telemetry/door.ts';
 import { plausibilityRules } from '../../telemetry/plausibility.ts';
-import { screenSamples, type Verdict } from '../../telemetry/screen.ts';
+import type { Verdict } from '../../telemetry/screen.ts';
 import { apiKeySecurity, canSeeFleet, requireRole } from '../auth.ts';
 import { batchResult, claimedSerial, type ItemResult, summarize } from '../batch-result.ts';
 import { type ApiDependencies, apiTopics } from '../dependencies.ts';
@@ -78,11 +78,7 @@ export const telemetryGatewayRoutes: FastifyPluginAsyncZod<ApiDependencies> = as
       const principal = request.principal!;
       const checked = request.body.items.map(check);
       const valid = checked.flatMap((c) => (c.ok ? [c.sample] : []));
-      const facts = await loadDoorFacts(
-        deps.clickhouse.client,
-        valid.map((v) => v.serial),
-      );
-      const verdicts = screenSamples(valid, facts, rules, new Date());
+      const verdicts = await screenBatch(deps.clickhouse.client, valid, rules, new Date());
       let next = 0;
       const results: ItemResult[] = checked.map((c, index) => {
         if (!c.ok) return { index, serial: c.serial, status: 'rejected', reasons: [c.reason] };
