@@ -37,6 +37,8 @@ const limit = catalog.byModel.get(model)!.tbw_tb! * 1e12;
 const unitA = `NV2610A${tag}`;
 const unitB = `NV2610B${tag}`;
 const unitC = `NV2610C${tag}`;
+// Only ever below the default warn level: in the default fleet 65 % raises nothing, where the strict fleet warns.
+const unitD = `NV2610D${tag}`;
 // A second fleet with its own thresholds, next to the first one that keeps the defaults.
 const strictFleet = `e2e-strict-${tag.toLowerCase()}`;
 const strictUnit = `NV2610S${tag}`;
@@ -164,7 +166,7 @@ describe('notifications end to end', () => {
     await system.clickhouse!.client.insert({
       table: 'drives',
       format: 'JSONEachRow',
-      values: [unitA, unitB, unitC, strictUnit].map((serial) => ({
+      values: [unitA, unitB, unitC, unitD, strictUnit].map((serial) => ({
         serial,
         model,
         fleet_id: serial === strictUnit ? strictFleet : fleet,
@@ -337,11 +339,11 @@ describe('notifications end to end', () => {
     expect((await app.inject({ method: 'GET', url: `/v1/fleets/${strictFleet}/thresholds`, headers: auth })).statusCode).toBe(404);
     await wearAndEvaluate([
       [strictUnit, 65],
-      [unitB, 65],
+      [unitD, 65],
     ]);
     const strict = (await app.inject({ method: 'GET', url: `/v1/fleets/${strictFleet}/inbox`, headers: admin })).json();
     expect(strict.flags).toMatchObject([{ serial: strictUnit, flag: 'near_tbw', level: 'warn', threshold: 60 }]);
-    const defaults = (await app.inject({ method: 'GET', url: `/v1/fleets/${fleet}/inbox?serial=${unitB}`, headers: auth })).json();
+    const defaults = (await app.inject({ method: 'GET', url: `/v1/fleets/${fleet}/inbox?serial=${unitD}`, headers: auth })).json();
     expect(defaults.flags).toEqual([]);
     await wearAndEvaluate([[strictUnit, 71]]);
     const critical = (await app.inject({ method: 'GET', url: `/v1/fleets/${strictFleet}/inbox`, headers: admin })).json();
@@ -359,13 +361,14 @@ describe('notifications end to end', () => {
     expect(body).toContain('# TYPE wearwatch_fleet_drives gauge');
     expect(body).toContain(`wearwatch_fleet_drives{fleet="${strictFleet}",model="${model}",level="critical"} 1`);
     expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="critical"} 1`);
-    expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="warn"} 1`);
+    // B and C stay at warn: a later, lower sample never lowers wear (the highest counter counts).
+    expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="warn"} 2`);
     expect(body).toContain(`wearwatch_fleet_drives{fleet="${fleet}",model="${model}",level="ok"} 1`);
     expect(body).toContain(`wearwatch_fleet_flags{fleet="${strictFleet}",model="${model}",flag="near_tbw",level="critical"} 1`);
     expect(body).toMatch(new RegExp(`wearwatch_fleet_worst_wear_percent\\{fleet="${fleet}",model="${model}"\\} 96(\\.\\d+)?\n`));
     // Every drive sampled within the last two hours: none is silent.
     expect(body).toContain(`wearwatch_fleet_drives_not_reporting{fleet="${fleet}",model="${model}"} 0`);
     expect(body).toMatch(/wearwatch_api_requests_total\{route="\/v1\/fleets\/:fleetId\/inbox",method="GET",status="200"\} \d+/);
-    for (const serial of [unitA, unitB, unitC, strictUnit]) expect(body).not.toContain(serial);
+    for (const serial of [unitA, unitB, unitC, unitD, strictUnit]) expect(body).not.toContain(serial);
   });
 });
