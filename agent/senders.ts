@@ -43,7 +43,8 @@ export class GatewaySender implements Sender {
     }
     const result = (await response.json()) as { items: { index: number; status: string; reasons: string[] }[] };
     const outcome: (string | null)[] = messages.map(() => null);
-    for (const item of result.items) if (item.status !== 'accepted') outcome[item.index] = item.reasons.join('; ');
+    // Held (serial not enrolled yet) and quarantined samples were taken: the server keeps them, sending again changes nothing.
+    for (const item of result.items) if (item.status === 'rejected') outcome[item.index] = item.reasons.join('; ');
     return outcome;
   }
 
