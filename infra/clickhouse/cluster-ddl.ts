@@ -25,7 +25,7 @@ export interface ClusterSchema {
 const ident = '[A-Za-z_][A-Za-z0-9_]*';
 const createTable = new RegExp(`^CREATE TABLE IF NOT EXISTS (${ident})\\s*(\\(|AS\\s+(${ident})\\b)`, 'i');
 const createMv = new RegExp(`^CREATE MATERIALIZED VIEW IF NOT EXISTS (${ident})\\b`, 'i');
-const createView = new RegExp(`^CREATE VIEW IF NOT EXISTS (${ident})\\b`, 'i');
+const createView = new RegExp(`^CREATE (?:OR REPLACE )?VIEW (?:IF NOT EXISTS )?(${ident})\\b`, 'i');
 const alterTable = new RegExp(`^ALTER TABLE (${ident})\\b`, 'i');
 const dropTable = new RegExp(`^DROP (TABLE|VIEW) IF EXISTS (${ident})\\b`, 'i');
 const insertSelect = /^INSERT INTO /i;

@@ -21,10 +21,15 @@ const rma = {
 
 describe('contract dates and sizes bounded to what the columns store', () => {
   it('refuses a purchase_date or enrolled_at beyond 2299 with a reason instead of letting the insert clamp it', () => {
-    expect(decodeEnrollment(json({ ...enrolment, purchase_date: '2299-12-31' })).ok).toBe(true);
+    // The last storable day is refused only for being after the enrolment, not for being out of range.
+    expect(decodeEnrollment(json({ ...enrolment, purchase_date: '2299-12-31' }))).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^purchase_date: purchase_in_future/),
+    });
+    expect(decodeEnrollment(json({ ...enrolment, purchase_date: '2299-12-31', enrolled_at: '2299-12-31T12:00:00Z' })).ok).toBe(true);
     expect(decodeEnrollment(json({ ...enrolment, purchase_date: '9999-12-31' }))).toEqual({
       ok: false,
-      reason: 'purchase_date: outside the storable range 1900-01-01 to 2299-12-31',
+      reason: expect.stringMatching(/^purchase_date: outside the storable range 1900-01-01 to 2299-12-31/),
     });
     expect(decodeEnrollment(json({ ...enrolment, purchase_date: '1899-12-31' })).ok).toBe(false);
     expect(decodeEnrollment(json({ ...enrolment, enrolled_at: '9999-01-01T00:00:00Z' }))).toMatchObject({ ok: false, reason: /^enrolled_at: outside/ });
