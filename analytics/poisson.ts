@@ -280,6 +280,8 @@ export function fitPoisson(cells: PoissonCell[], factors: string[], options: Poi
   const minEvents = options.minEvents ?? 3;
   const confidence = options.confidence ?? 0.95;
   const used = cells.filter((c) => c.exposure > 0);
+  // No drive-days at all (a new installation, a filter that matches nothing): nothing to estimate, nothing to test.
+  if (used.length === 0) return { levels: [], rate: () => 0, tests: [], deviance: 0, iterations: 0, converged: true };
   // "Expected" for pooling: at the failure rate of the cell's level of the first factor (the model), so a large
   // failure-free product line elsewhere does not make every level of this one look sparse.
   const byFirst = new Map<string, { events: number; exposure: number }>();

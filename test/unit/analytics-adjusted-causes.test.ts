@@ -71,6 +71,11 @@ describe('adjusted failure causes (Poisson regression)', () => {
     }
   });
 
+  it('answers a fleet without a single drive-day with no levels and no evidence, instead of failing', () => {
+    const report = adjustedCauses('firmware', [{ levels: { firmware: 'A' }, exposure: 0, events: 0 }]);
+    expect(report).toMatchObject({ levels: [], test: { chi2: 0, df: 0, p: 1 } });
+  });
+
   it('pools sparse levels instead of giving them a ratio of their own, and survives a zero-failure level', () => {
     const cells = confoundedFleet();
     // 0.2 failures expected, 1 observed: the unadjusted view would call this a ratio of 5.
