@@ -27,7 +27,8 @@ describe('the schema rendered for a ClickHouse cluster (CLICKHOUSE_CLUSTER)', ()
   it('runs every schema change ON CLUSTER; only data-moving inserts run once', () => {
     for (const statement of rendered) {
       if (/^INSERT INTO/i.test(statement)) expect(statement).not.toMatch(/ON CLUSTER/);
-      else expect(statement, statement.slice(0, 120)).toMatch(/^\S+ (OR REPLACE )?(TABLE|VIEW|MATERIALIZED VIEW)( IF (NOT )?EXISTS)? \w+ ON CLUSTER 'wearwatch'/);
+      else
+        expect(statement, statement.slice(0, 120)).toMatch(/^\S+ (OR REPLACE )?(TABLE|VIEW|MATERIALIZED VIEW)( IF (NOT )?EXISTS)? \w+ ON CLUSTER 'wearwatch'/);
     }
   });
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { enrollment, rmaEvent, telemetryMessage } from '../../core/contracts/index.ts';
 import { normalizeSmartctl } from '../../core/contracts/smartctl/normalize.ts';
@@ -7,7 +8,7 @@ import { listSmartctlFiles, readSmartctlFile } from '../../ingest/importers/smar
 import { ContractProducer } from '../../simulator/producer.ts';
 import { projectRoot, runCli } from '../support/cli.ts';
 import { smartctlFixtures } from '../support/ingest.ts';
-import { readJsonMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
+import { readJsonMessages, readMessages, testBrokers, testKafka, uniqueTopic } from '../support/kafka.ts';
 
 const kafka = testKafka();
 describe('importers into Kafka', () => {
@@ -54,12 +55,17 @@ describe('importers into Kafka', () => {
       if (record.rma) await producer.add({ topic: 'rma', key: record.rma.serial, value: record.rma });
     }
     await producer.disconnect();
-    const samples = await readJsonMessages(kafka, telemetry, 12);
+    // At least once: a producer retry may repeat a sample (ingest collapses it), so read until all 12 distinct arrived.
+    const distinct = (messages: KafkaMessage[]) => new Set(messages.map((m) => `${m.key}@${JSON.parse(m.value!.toString()).collected_at}`)).size;
+    const samples = (await readMessages(kafka, telemetry, 12, 30_000, (m) => distinct(m) >= 12)).map((m) => ({
+      key: m.key!.toString(),
+      value: JSON.parse(m.value!.toString()) as Record<string, unknown>,
+    }));
     expect(new Set(samples.map((m) => m.key))).toEqual(new Set(['ZA1FLE1P', '8HJ5Y7KH', 'ZLW18P9K', '7QT032NR']));
     for (const { value } of samples) expect(telemetryMessage.safeParse(value).success).toBe(true);
-    const enrolled = await readJsonMessages(kafka, enrollments, 4);
-    expect(enrolled.map((m) => m.key).sort()).toEqual(['7QT032NR', '8HJ5Y7KH', 'ZA1FLE1P', 'ZLW18P9K']);
-    for (const { value } of enrolled) expect(enrollment.parse(value)).toMatchObject({ fleet_id: 'bb', price_paid: null });
+    const enrolled = await readMessages(kafka, enrollments, 4, 30_000, (m) => new Set(m.map((e) => e.key!.toString())).size >= 4);
+    expect([...new Set(enrolled.map((m) => m.key!.toString()))].sort()).toEqual(['7QT032NR', '8HJ5Y7KH', 'ZA1FLE1P', 'ZLW18P9K']);
+    for (const m of enrolled) expect(enrollment.parse(JSON.parse(m.value!.toString()))).toMatchObject({ fleet_id: 'bb', price_paid: null });
     const [claim] = await readJsonMessages(kafka, rma, 1);
     expect(rmaEvent.parse(claim!.value)).toMatchObject({ serial: 'ZLW18P9K', event_type: 'requested', reasons: ['drive_failed'] });
   });

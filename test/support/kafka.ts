@@ -25,7 +25,13 @@ export async function uniqueTopic(kafka: Kafka, prefix: string, partitions = 2):
  * Reads a topic from its start with a consumer group of its own until `count` messages have arrived; the error names
  * how many came when they do not within the timeout.
  */
-export async function readMessages(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<KafkaMessage[]> {
+export async function readMessages(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+  done: (messages: KafkaMessage[]) => boolean = (m) => m.length >= count,
+): Promise<KafkaMessage[]> {
   const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}` });
   await consumer.connect();
   const messages: KafkaMessage[] = [];
@@ -36,7 +42,7 @@ export async function readMessages(kafka: Kafka, topic: string, count: number, t
       void consumer.run({
         eachMessage: async ({ message }) => {
           messages.push(message);
-          if (messages.length >= count) {
+          if (done(messages)) {
             clearTimeout(timer);
             resolve();
           }
