@@ -8,6 +8,7 @@ import { queryFirst, queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
+import { snapshotInsertSettings } from '../warranty/bulk-sql.ts';
 import type { ThresholdSet } from '../warranty/thresholds.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
@@ -202,8 +203,9 @@ async function floorStatement(client: ClickHouseClient): Promise<string> {
     if (type.includes('DateTime64')) return 'drive.enrolled_at';
     if (type.includes('Date32')) return type.startsWith('Nullable') ? 'drive.purchase_date' : '{at:Date32}';
     if (type.includes('Decimal')) return 'drive.price_paid';
-    return `CAST(${numbers[n++ % numbers.length]} % 100, '${type}')`;
+    return `CAST(toUInt8(${numbers[n++ % numbers.length]}), '${type}')`;
   };
   return `INSERT INTO bench_floor_snapshot (${columns.map((c) => c.name).join(', ')})
-    SELECT ${columns.map(source).join(', ')} FROM unit_facts FINAL`;
+    SELECT ${columns.map(source).join(', ')} FROM unit_facts FINAL
+    SETTINGS ${snapshotInsertSettings}`;
 }
