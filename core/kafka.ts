@@ -33,8 +33,9 @@ export function createKafka(config: Pick<Config, 'KAFKA_CLIENT_ID'>, brokers: st
       () =>
       ({ level, log: entry }: LogEntry) => {
         const { message, ...rest } = entry;
-        const error = rest.error;
-        const expected = typeof error === 'string' && retriedWhileStarting.some((start) => error.startsWith(start));
+        // The consumer's restart log carries the cause only in its stack ("KafkaJSProtocolError: The coordinator is …").
+        const cause = `${rest.error ?? ''} ${rest.stack ?? ''}`;
+        const expected = retriedWhileStarting.some((text) => cause.includes(text));
         log[expected ? 'debug' : (levels[level] ?? 'info')](rest, message);
       },
     retry: { retries: 8, initialRetryTime: 200 },
