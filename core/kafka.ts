@@ -74,15 +74,21 @@ export async function ensureTopics(kafka: Kafka, partitions: number, names: stri
 }
 
 /**
- * Waits until every partition of the new topics has a leader. kafkajs's own wait retries only LEADER_NOT_AVAILABLE,
- * while a KRaft broker (Kafka 4) can answer UNKNOWN_TOPIC_OR_PARTITION for a moment after the topic was created.
+ * Waits until every partition of the new topics has a leader that serves it. kafkajs's own wait retries only
+ * LEADER_NOT_AVAILABLE, while a KRaft broker (Kafka 4) names a leader in its metadata a moment before that leader hosts
+ * the partition and answers UNKNOWN_TOPIC_OR_PARTITION meanwhile; a first produce then fails for some partitions and
+ * the client's retry repeats the ones that had succeeded. Asking each leader for its offsets proves it hosts them.
  */
 async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: names });
-      if (topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      const led = topics.length === names.length && topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+      if (led) {
+        await Promise.all(names.map((topic) => admin.fetchTopicOffsets(topic)));
+        return;
+      }
     } catch (error) {
       if (Date.now() > deadline) throw error;
     }
