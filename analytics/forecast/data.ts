@@ -75,7 +75,8 @@ export async function loadUnits(ch: ClickHouse, asOf: Day, model = ''): Promise<
       serial: r.serial,
       model: r.model,
       coverageStart: start,
-      coverageEnd: addMonths(start, Number(r.warranty_months)),
+      // As the warranty rules read the term: the anniversary day is still covered (warranty/evaluate.ts).
+      coverageEnd: addMonths(start, Number(r.warranty_months)) + 1,
       // Exposure before the first report is not watched: a unit enrolled with a past date had claims we never saw.
       observedFrom: Math.max(dayFromIso(r.observed_from), r.first_seen === null ? dayFromIso(r.observed_from) : dayFromIso(r.first_seen)),
       leftServiceOn: r.last_seen !== null && dayFromIso(r.last_seen) < asOf - silentDays ? dayFromIso(r.last_seen) + 1 : null,

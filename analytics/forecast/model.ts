@@ -8,7 +8,7 @@ export interface ForecastUnit {
   serial: string;
   model: string;
   coverageStart: Day;
-  /** Coverage end by time (start + warranty term); wear can end it sooner. */
+  /** First day no longer covered by time (the day after the term's anniversary); wear can end it sooner. */
   coverageEnd: Day;
   /** First day the unit was observed (enrolled); history before it is unknown to us. */
   observedFrom: Day;
