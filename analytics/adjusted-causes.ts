@@ -1,5 +1,6 @@
 import type { ClickHouse } from '../core/clickhouse.ts';
 import { insertRows, queryRows } from '../core/query.ts';
+import type { LevelFigures } from './causes.ts';
 import { type AnalyticsFilters, filterConditions, filterParams } from './filters.ts';
 import { type FactorTest, fitPoisson, type LevelStatus, type PoissonCell, type PoissonFit } from './poisson.ts';
 import { afrPercent } from './stats.ts';
@@ -18,18 +19,12 @@ const columnOf = (f: AdjustedFactor) => (f === 'fleet' ? 'e.fleet_id' : f === 'w
 
 type AdjustedVerdict = 'higher' | 'lower' | 'no_evidence' | 'not_estimable';
 
-interface AdjustedCauseRow {
-  level: string;
+/**
+ * `expected`: failures this level would have had at the reference level, everything else (model, batch, age, …) as it
+ * was; `ratio`: the adjusted rate ratio against the factor's reference level, null when not estimable on its own.
+ */
+interface AdjustedCauseRow extends LevelFigures {
   status: LevelStatus;
-  drive_days: number;
-  failures: number;
-  afr_pct: number;
-  /** Failures this level would have had at the reference level, everything else (model, batch, age, …) as it was. */
-  expected: number;
-  /** Adjusted rate ratio against the factor's reference level; null when not estimable on its own. */
-  ratio: number | null;
-  lower: number | null;
-  upper: number | null;
   verdict: AdjustedVerdict;
 }
 

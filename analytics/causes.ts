@@ -5,17 +5,23 @@ import { type ExposureCell, exposureByFactor, type Factor } from './trends.ts';
 
 type Verdict = 'higher' | 'lower' | 'no_evidence';
 
-interface CauseRow {
+/** One level of a factor as both cause views report it; `expected` and `ratio` are each view's own comparison. */
+export interface LevelFigures {
   level: string;
   drive_days: number;
   failures: number;
   afr_pct: number;
-  /** Failures this level would have had at the rest of the fleet's rate for the same models. */
   expected: number;
-  /** observed ÷ expected: 2 means twice the failures of comparable drives elsewhere in the fleet. */
   ratio: number | null;
   lower: number | null;
   upper: number | null;
+}
+
+/**
+ * `expected`: failures this level would have had at the rest of the fleet's rate for the same models; `ratio`:
+ * observed ÷ expected, 2 means twice the failures of comparable drives elsewhere in the fleet.
+ */
+interface CauseRow extends LevelFigures {
   p: number;
   /** Benjamini-Hochberg adjusted p-value across the levels of this factor (many levels, many chances of a fluke). */
   q: number;
