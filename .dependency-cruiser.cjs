@@ -9,7 +9,7 @@ const domains = {
   fleet: ['warranty'],
   analytics: [],
   keys: [],
-  telemetry: [],
+  telemetry: ['warranty'],
   notifications: ['warranty', 'fleet'],
 };
 const adapters = ['ingest', 'api', 'jobs', 'simulator', 'dashboards', 'agent', 'deliver'];

@@ -2,11 +2,12 @@ import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { TelemetryRow } from '../core/contracts/rows.ts';
 import { toBigInt, type Uint64 } from '../core/contracts/uint64.ts';
 import { insertRows, queryRows } from '../core/query.ts';
+import { hasTelemetry, latestAtMs } from '../warranty/unit-facts-sql.ts';
 import type { KnownReadings, PlausibilityRules } from './plausibility.ts';
 import { type DoorFacts, type ReasonCode, type ScreenedSample, screenSamples, type Verdict } from './screen.ts';
 
 /**
- * The ClickHouse side of the telemetry door (migration 0050): what a batch's serials are known for, the samples kept
+ * The ClickHouse side of the telemetry door (migrations 0050, 0100): what a batch's serials are known for, the samples kept
  * apart, and attributing held samples once their serial is enrolled.
  */
 
@@ -45,9 +46,9 @@ async function loadDoorFacts(client: ClickHouseClient, serials: readonly string[
      FROM (SELECT arrayJoin({serials:Array(String)}) AS s) AS q
      LEFT JOIN (SELECT serial, groupArray((toUnixTimestamp64Milli(enrolled_at), toString(fleet_id))) AS spans
                 FROM enrolment_history WHERE serial IN {serials:Array(String)} GROUP BY serial) AS e ON e.serial = q.s
-     LEFT JOIN (SELECT serial, toUnixTimestamp64Milli(max(latest_at)) AS latest_ms, max(host_bytes_written) AS hbw,
-                       max(power_on_hours) AS poh, max(power_cycles) AS cycles, max(avg_pe_cycles) AS pe
-                FROM telemetry_maxima WHERE serial IN {serials:Array(String)} GROUP BY serial) AS m ON m.serial = q.s`,
+     LEFT JOIN (SELECT serial, ${latestAtMs('max(latest)')} AS latest_ms, max(hbw_max) AS hbw,
+                       max(power_on_hours_max) AS poh, max(power_cycles_max) AS cycles, max(pe_max) AS pe
+                FROM unit_facts WHERE serial IN {serials:Array(String)} AND ${hasTelemetry} GROUP BY serial) AS m ON m.serial = q.s`,
     { serials: [...new Set(serials)] },
   );
   for (const r of rows) {

@@ -70,13 +70,20 @@ function withOwnCoverage(catalog: Catalog, params: Record<string, unknown>, sour
  * Decodes the serial of every enrolled unit whose manufacturing date is not cached for its model's current serial format
  * (new enrolments, and all units of a product line whose format a new catalog changes) into unit_facts.decoded. A unit
  * re-enrolled as a model with another format between this step and the snapshot keeps its previous date for one run.
+ *
+ * Candidates are found without FINAL: a stale unit is stale in the part holding its newest enrolment, and a unit whose
+ * enrolment and decoded date sit in parts not merged yet only shows up as a candidate too many. FINAL then merges just
+ * the candidates' rows (none on a daily run) instead of the whole table, which costs most when samples have left fresh
+ * parts all over it.
  */
 export function decodeSerialsSql(catalog: Catalog): BulkSql {
   const params: Record<string, unknown> = {};
-  const stale = `(SELECT * FROM ${withModel(catalog, params, `(SELECT serial, toLowCardinality(drive.2) AS model, ${decoded.format} AS cached FROM unit_facts FINAL WHERE ${isEnrolled})`)}
+  const stale = (final: string, where: string) =>
+    `(SELECT * FROM ${withModel(catalog, params, `(SELECT serial, toLowCardinality(drive.2) AS model, ${decoded.format} AS cached FROM unit_facts ${final} WHERE ${where})`)}
     WHERE cached != sf_fingerprint)`;
+  const candidates = `SELECT serial FROM ${stale('', isEnrolled)}`;
   const query = `INSERT INTO unit_facts (serial, decoded)
-SELECT serial, ${decoded.pack('sf_fingerprint', 'manufactured')} FROM ${withManufactureDate(catalog, params, stale)}
+SELECT serial, ${decoded.pack('sf_fingerprint', 'manufactured')} FROM ${withManufactureDate(catalog, params, stale('FINAL', `serial IN (${candidates}) AND ${isEnrolled}`))}
 SETTINGS ${settings}`;
   return { query, params };
 }

@@ -42,6 +42,9 @@ export const unitFlags = {
   mask: bits('flags', flags.fields.mask),
 };
 
+/** The collection time (epoch ms) of the newest sample in a `latest` value, such as `max(latest)` over a unit's rows. */
+export const latestAtMs = (latestValue: string) => `toInt64(${bits(latestValue, latest.fields.collected_at)})`;
+
 /** Whether a per-period figure (0: no reading) holds a reading of the window's period. */
 const inWindow = (figure: string, period: BitField) => `${figure} != 0 AND ${bits(figure, period, 'UInt32')} = l_period`;
 
@@ -59,7 +62,7 @@ const half = periods.offsetDays;
  * newest sample falls in; a figure kept for an earlier period lies outside the window and counts as none.
  */
 export const telemetryColumns = `
-  toInt64(${bits('latest', l.collected_at)}) AS l_at_ms, ${bits('latest', latestLow)} AS l_low,
+  ${latestAtMs('latest')} AS l_at_ms, ${bits('latest', latestLow)} AS l_low,
   if(bitTest(l_low, ${l.has_host_bytes_written.from}), ${bits('latest', l.host_bytes_written)}, NULL) AS l_hbw,
   if(bitTest(l_low, ${l.has_avg_pe_cycles.from}), ${bits('l_low', l.avg_pe_cycles)}, NULL) AS l_pe,
   if(bitTest(l_low, ${l.has_temperature.from}), toInt16(toInt32(${bits('l_low', l.temperature)}) - ${temperatureOffset}), NULL) AS l_temp,
@@ -82,7 +85,7 @@ export const telemetryColumns = `
   if(${inWindow('temp_max_w', temperature.fields.period)}, toInt16(toInt32(${bits('temp_max_w', temperature.fields.value)}) - ${temperatureOffset}), NULL) AS temp_max`;
 
 /** Whether a unit_facts row holds a sample (a unit enrolled without telemetry has the default 0). */
-const hasTelemetry = 'latest != 0';
+export const hasTelemetry = 'latest != 0';
 
 /** Whether a unit_facts row holds an enrolment (the drive tuple's default has time 0). */
 export const isEnrolled = 'toUnixTimestamp64Milli(drive.1) > 0';

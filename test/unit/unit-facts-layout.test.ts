@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type BitField, earliestBase, layoutColumns, periods, temperatureOffset, unitFactsLayout } from '../../warranty/unit-facts-layout.ts';
 
-// Migration 0024 packs unit_facts; it is applied history and never edited, so it is checked against the spec instead.
-const migration = readFileSync(new URL('../../infra/clickhouse/migrations/0024_unit_facts.sql', import.meta.url), 'utf8');
+// Migration 0024 packs unit_facts and 0100 recreates its telemetry view; applied history is never edited, so both are
+// checked against the spec instead.
+const read = (file: string) => readFileSync(new URL(`../../infra/clickhouse/migrations/${file}`, import.meta.url), 'utf8');
+const migration = read('0024_unit_facts.sql');
+const telemetryView = (sql: string) => sql.slice(sql.indexOf('CREATE MATERIALIZED VIEW IF NOT EXISTS unit_facts_telemetry_mv')).split(';')[0]!;
 
 /** The bit ranges the migration's layout comments give each column: "[from, to)" or a single "[bit]". */
 function documentedRanges(sql: string): Map<string, BitField[]> {
@@ -44,7 +47,7 @@ describe('unit_facts layout', () => {
     }
   });
 
-  it('is what migration 0024 packs with', () => {
+  it('is what migrations 0024 and 0100 pack with', () => {
     const { latest, wear, temperature, flags } = unitFactsLayout;
     const l = latest.fields;
     const bit = (f: BitField) => 2 ** f.from;
@@ -66,6 +69,11 @@ describe('unit_facts layout', () => {
     ];
     const text = migration.replace(/\s+/g, ' ');
     for (const snippet of expected) expect(text).toContain(snippet);
+    // The view as 0100 recreates it computes every packed column exactly as 0024's did.
+    const squash = (sql: string) => sql.replace(/\s+/g, ' ');
+    const before = squash(telemetryView(migration));
+    const after = squash(telemetryView(read('0100_unit_facts_one_telemetry_view.sql')));
+    expect(after.replace(/, host_bytes_written AS hbw_max.*FROM telemetry/, ' FROM telemetry')).toBe(before);
   });
 
   it('has no overlapping fields and fits each column type', () => {
