@@ -17,8 +17,7 @@ const earliestPlausible = '2000-01-01T00:00:00.000Z';
 const earliestPlausibleMs = Date.parse(earliestPlausible);
 
 /** Why `iso` cannot be the time of an event observed by `now`, or null when it can. */
-export function instantProblem(field: string, iso: string, now: Date, rules: Pick<PlausibilityRules, 'futureSkewMs'>): string | null {
-  const ms = Date.parse(iso);
+export function instantProblem(field: string, iso: string, now: Date, rules: Pick<PlausibilityRules, 'futureSkewMs'>, ms = Date.parse(iso)): string | null {
   if (ms < earliestPlausibleMs) return `${field}: ${iso} is before ${earliestPlausible.slice(0, 10)}`;
   if (ms > now.getTime() + rules.futureSkewMs) {
     return `${field}: ${iso} is more than ${describeMs(rules.futureSkewMs)} in the future (now ${now.toISOString()})`;
@@ -56,13 +55,19 @@ const ppm = 1_000_000n;
  * A sample older than the newest known one never becomes the reading, so a late sample with smaller counters is
  * history, not a rollback.
  */
-export function rollbackProblem(sample: CounterSample, known: KnownReadings, rules: Pick<PlausibilityRules, 'counterTolerance'>): string | null {
-  if (Date.parse(sample.collected_at) < known.latestAtMs) return null;
+export function rollbackProblem(
+  sample: CounterSample,
+  known: KnownReadings,
+  rules: Pick<PlausibilityRules, 'counterTolerance'>,
+  atMs = Date.parse(sample.collected_at),
+): string | null {
+  if (atMs < known.latestAtMs) return null;
+  const kept = BigInt(Math.round((1 - rules.counterTolerance) * 1_000_000));
   for (const counter of lifetimeCounters) {
     const value = toBigInt(sample[counter]);
     const max = known.maxima[counter];
     if (value === undefined || max === 0n) continue;
-    if (value * ppm < max * BigInt(Math.round((1 - rules.counterTolerance) * 1_000_000))) {
+    if (value * ppm < max * kept) {
       return `${counter}: ${value} is below the unit's known maximum ${max} by more than ${rules.counterTolerance * 100} % (a counter rollback, reset or drive swap)`;
     }
   }
@@ -70,13 +75,13 @@ export function rollbackProblem(sample: CounterSample, known: KnownReadings, rul
 }
 
 /** Folds an accepted sample into what is known, so the next sample of the same batch is checked against it. */
-export function withSample(known: KnownReadings, sample: CounterSample): KnownReadings {
+export function withSample(known: KnownReadings, sample: CounterSample, atMs = Date.parse(sample.collected_at)): KnownReadings {
   const maxima = { ...known.maxima };
   for (const counter of lifetimeCounters) {
     const value = toBigInt(sample[counter]) ?? 0n;
     if (value > maxima[counter]) maxima[counter] = value;
   }
-  return { latestAtMs: Math.max(known.latestAtMs, Date.parse(sample.collected_at)), maxima };
+  return { latestAtMs: Math.max(known.latestAtMs, atMs), maxima };
 }
 
 /** One enrolment of a unit: from `atMs` on it belongs to `fleet`. */
@@ -90,10 +95,14 @@ export interface EnrolmentSpan {
  * (an agent installed before the enrolment was recorded) belongs to the first enrolment's fleet. Undefined: never enrolled.
  */
 export function ownerAt(enrolments: readonly EnrolmentSpan[], atMs: number): string | undefined {
-  const sorted = [...enrolments].sort((a, b) => a.atMs - b.atMs);
-  let owner = sorted[0]?.fleet;
-  for (const e of sorted) if (e.atMs <= atMs) owner = e.fleet;
-  return owner;
+  // One pass, no sort: the door asks this for every sample. Among spans at the same instant the later one listed wins.
+  let owner: EnrolmentSpan | undefined;
+  let first: EnrolmentSpan | undefined;
+  for (const e of enrolments) {
+    if (first === undefined || e.atMs < first.atMs) first = e;
+    if (e.atMs <= atMs && (owner === undefined || e.atMs >= owner.atMs)) owner = e;
+  }
+  return (owner ?? first)?.fleet;
 }
 
 /** The rules as configured (TELEMETRY_FUTURE_SKEW_HOURS, TELEMETRY_COUNTER_TOLERANCE_PCT). */

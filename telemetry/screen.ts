@@ -36,25 +36,27 @@ export type ScreenedSample = CounterSample & { serial: string; fleet_id: string 
 export function screenSamples(samples: readonly ScreenedSample[], facts: DoorFacts, rules: PlausibilityRules, now: Date): Verdict[] {
   const verdicts: Verdict[] = new Array(samples.length);
   const known = new Map(facts.known);
-  const order = samples.map((_, i) => i).sort((a, b) => Date.parse(samples[a]!.collected_at) - Date.parse(samples[b]!.collected_at));
+  // Each instant is parsed once: sorting alone would parse it at every comparison.
+  const atMs = samples.map((s) => Date.parse(s.collected_at));
+  const order = samples.map((_, i) => i).sort((a, b) => atMs[a]! - atMs[b]!);
   for (const i of order) {
     const sample = samples[i]!;
-    verdicts[i] = judge(sample, facts, known, rules, now);
-    if (verdicts[i].kind === 'accept') known.set(sample.serial, withSample(known.get(sample.serial) ?? noReadings(), sample));
+    verdicts[i] = judge(sample, atMs[i]!, facts, known, rules, now);
+    if (verdicts[i].kind === 'accept') known.set(sample.serial, withSample(known.get(sample.serial) ?? noReadings(), sample, atMs[i]));
   }
   return verdicts;
 }
 
-function judge(sample: ScreenedSample, facts: DoorFacts, known: Map<string, KnownReadings>, rules: PlausibilityRules, now: Date): Verdict {
-  const instant = instantProblem('collected_at', sample.collected_at, now, rules);
+function judge(sample: ScreenedSample, atMs: number, facts: DoorFacts, known: Map<string, KnownReadings>, rules: PlausibilityRules, now: Date): Verdict {
+  const instant = instantProblem('collected_at', sample.collected_at, now, rules, atMs);
   if (instant) return { kind: 'reject', code: 'implausible_instant', reason: instant };
-  const owner = ownerAt(facts.enrolments.get(sample.serial) ?? [], Date.parse(sample.collected_at));
+  const owner = ownerAt(facts.enrolments.get(sample.serial) ?? [], atMs);
   if (owner === undefined) {
     return { kind: 'hold', code: 'unenrolled', reason: `serial: ${sample.serial} is not enrolled; held until it is enrolled in fleet ${sample.fleet_id}` };
   }
   if (owner !== sample.fleet_id) {
     return { kind: 'quarantine', code: 'other_fleet', reason: `fleet_id: ${sample.serial} belonged to another fleet at ${sample.collected_at}` };
   }
-  const rollback = rollbackProblem(sample, known.get(sample.serial) ?? noReadings(), rules);
+  const rollback = rollbackProblem(sample, known.get(sample.serial) ?? noReadings(), rules, atMs);
   return rollback ? { kind: 'quarantine', code: 'counter_rollback', reason: rollback } : { kind: 'accept' };
 }

@@ -27,17 +27,23 @@ export function toBigInt(value: unknown): bigint | undefined {
   return big >= 0n && big <= UINT64_MAX ? big : undefined;
 }
 
-/** Integers too long to be exact as a double (16 digits and more) are the only ones the lossless parser is needed for. */
-const longInteger = /\d{16}/;
+/** Whether a parsed JSON value holds an integer a double cannot hold exactly: any integer literal beyond 2^53 - 1 parses to one. */
+function hasUnsafeInteger(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isInteger(value) && !Number.isSafeInteger(value);
+  if (value === null || typeof value !== 'object') return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasUnsafeInteger(v)) return true;
+  return false;
+}
 
 /**
- * JSON.parse that keeps integers beyond 2^53 exact, as decimal strings (the Uint64 form). Texts without a 16-digit run,
- * nearly all of them, take JSON.parse itself, so the common case costs nothing extra.
+ * JSON.parse that keeps integers beyond 2^53 exact, as decimal strings (the Uint64 form). The text is parsed as is,
+ * and again by the lossless parser only when that found such an integer, which nearly no message holds.
  */
 export function parseJsonExact(text: string): unknown {
-  if (!longInteger.test(text)) return JSON.parse(text);
+  const value: unknown = JSON.parse(text);
+  if (!hasUnsafeInteger(value)) return value;
   return parseLossless(text, null, (digits) => {
-    const value = Number(digits);
-    return Number.isSafeInteger(value) || !/^-?\d+$/.test(digits) ? value : digits;
+    const number = Number(digits);
+    return Number.isSafeInteger(number) || !/^-?\d+$/.test(digits) ? number : digits;
   });
 }
