@@ -8,7 +8,7 @@ import { queryFirst, queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
 import { migrate } from '../infra/clickhouse/migrate.ts';
 import { runBulkEvaluation } from '../warranty/bulk.ts';
-import { snapshotInsertSettings } from '../warranty/bulk-sql.ts';
+import { snapshotInsertSettings, snapshotOrder } from '../warranty/bulk-sql.ts';
 import type { ThresholdSet } from '../warranty/thresholds.ts';
 import { median, positiveIntegerOptions } from './support.ts';
 
@@ -18,9 +18,10 @@ import { median, positiveIntegerOptions } from './support.ts';
  * (reported apart), then times daily evaluation runs (serial decode check, flag state, lineage, snapshot, flags, flag
  * changes) and prints the median with each step's share: first on fully merged tables, then again after 1 % of the
  * units sent a new sample, as in service. After every run it times the floor: an INSERT … SELECT that reads the same
- * per-unit table (FINAL, as the evaluation does) and writes as many rows and columns into a snapshot-shaped table,
- * with no rules — what reading and writing alone cost on this machine at this moment. Last line: one JSON object;
- * `seconds` is the in-service figure (fresh samples), `merged` the fully merged one, each with its floor and ratio.
+ * per-unit table (FINAL, as the evaluation does) and writes as many rows and columns, in the same order, into a
+ * snapshot-shaped table with no rules — what reading and writing alone cost on this machine at this moment. Last line:
+ * one JSON object; `seconds` is the in-service figure (fresh samples), `merged` the fully merged one, each with its
+ * floor and ratio.
  */
 const { units, runs } = positiveIntegerOptions('evaluate', { units: 1_000_000, runs: 3 });
 
@@ -207,5 +208,6 @@ async function floorStatement(client: ClickHouseClient): Promise<string> {
   };
   return `INSERT INTO bench_floor_snapshot (${columns.map((c) => c.name).join(', ')})
     SELECT ${columns.map(source).join(', ')} FROM unit_facts FINAL
+    ${snapshotOrder}
     SETTINGS ${snapshotInsertSettings}`;
 }

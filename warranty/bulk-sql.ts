@@ -37,6 +37,13 @@ export interface BulkSql {
  */
 const settings = `short_circuit_function_evaluation = 'disable', max_insert_threads = 2`;
 
+/**
+ * The snapshot's rows in the table's order. unit_facts is read in serial order, so this only merges the read streams,
+ * and each insert block then arrives sorted and is written without sorting its strings: 0.77 s against 0.91 s for a
+ * 1 M-unit snapshot. The evaluation benchmark's floor writes its copy the same way.
+ */
+export const snapshotOrder = 'ORDER BY serial';
+
 /** How the snapshot is written; the evaluation benchmark's floor writes its copy the same way. */
 export const snapshotInsertSettings = `${settings}, optimize_on_insert = 0, min_insert_block_size_rows = 500000, min_insert_block_size_bytes = 0`;
 
@@ -354,6 +361,7 @@ FROM ${withThresholds(catalog, t, params, s4)}`;
   // one thread wrote a 1 M-unit snapshot alone (0.45 s against 0.56 s for the insert).
   const query = `INSERT INTO warranty_status (${snapshotColumns})
 ${final}
+${snapshotOrder}
 SETTINGS ${snapshotInsertSettings}`;
   return { query, params };
 }
