@@ -14,11 +14,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { loadConfig } from '../core/config.ts';
-import { decodeTelemetry, telemetryColumns } from '../core/contracts/rows.ts';
+import { decodeTelemetry, telemetryLayout } from '../core/contracts/rows.ts';
 import { ensureTopics, sendInBatches } from '../core/kafka.ts';
 import { createLogger } from '../core/logger.ts';
 import { queryFirst, queryRows } from '../core/query.ts';
 import { sleep } from '../core/sleep.ts';
+import { compactValues, insertCompactValues } from '../ingest/batch-writer.ts';
 import { startIngest } from '../runtime/ingest.ts';
 import { type Started, System } from '../runtime/system.ts';
 import { median, positiveIntegerOptions } from './support.ts';
@@ -162,7 +163,7 @@ async function timeBareInsert(client: NonNullable<System['clickhouse']>['client'
     for (let i = start; i < Math.min(events, start + batch); i++) {
       const decoded = decodeTelemetry(Buffer.from(JSON.stringify(sample(i))));
       if (!decoded.ok) throw new Error(`bench sample ${i} does not decode: ${decoded.reason}`);
-      rows.push(telemetryColumns.map((c) => (decoded.row as Record<string, unknown>)[c] ?? null));
+      rows.push(...compactValues(telemetryLayout, [decoded.row]));
     }
     batches.push(rows);
   }
@@ -170,7 +171,7 @@ async function timeBareInsert(client: NonNullable<System['clickhouse']>['client'
   try {
     const next = async (): Promise<void> => {
       for (let values = batches.shift(); values; values = batches.shift()) {
-        await client.insert({ table: 'bench_bare_telemetry', values, columns: telemetryColumns as [string, ...string[]], format: 'JSONCompactEachRow' });
+        await insertCompactValues(client, 'bench_bare_telemetry', telemetryLayout, values);
       }
     };
     await Promise.all(Array.from({ length: base.INGEST_CONCURRENCY }, next));

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
-import { decodeEnrollment, decodeRma, decodeTelemetry, driveColumns, rmaColumns, type TelemetryRow, telemetryColumns } from '../core/contracts/rows.ts';
+import { decodeEnrollment, decodeRma, decodeTelemetry, driveLayout, rmaLayout, type TelemetryRow, telemetryLayout } from '../core/contracts/rows.ts';
 import type { Logger } from '../core/logger.ts';
 import { topics } from '../core/topics.ts';
 import { plausibilityRules } from '../telemetry/plausibility.ts';
@@ -31,13 +31,13 @@ export function pipelines({ client, config, logger }: PipelineDeps, options: Pip
   const topic = (family: TopicFamily) => options.topics?.[family] ?? topics[family];
   const rules = plausibilityRules(config);
   const log = logger.child({ component: 'ingest' });
-  const write = telemetryWriter((rows) => insertCompact(client, 'telemetry', telemetryColumns, rows), monthOf);
+  const write = telemetryWriter((rows) => insertCompact(client, 'telemetry', telemetryLayout, rows), monthOf);
   const all: TopicPipeline[] = [
     {
       family: 'telemetry',
       topic: topic('telemetry'),
       table: 'telemetry',
-      columns: telemetryColumns,
+      layout: telemetryLayout,
       decode: decodeTelemetry,
       partitionOf: monthOf,
       door: telemetryDoor(client, rules, write, log),
@@ -46,11 +46,11 @@ export function pipelines({ client, config, logger }: PipelineDeps, options: Pip
       family: 'enrollment',
       topic: topic('enrollment'),
       table: 'drives',
-      columns: driveColumns,
+      layout: driveLayout,
       decode: decodeEnrollment,
       door: enrollmentDoor(client, rules, write, log),
     },
-    { family: 'rma', topic: topic('rma'), table: 'rma_events', columns: rmaColumns, decode: decodeRma, door: rmaDoor(rules) },
+    { family: 'rma', topic: topic('rma'), table: 'rma_events', layout: rmaLayout, decode: decodeRma, door: rmaDoor(rules) },
   ];
   return options.families ? all.filter((p) => options.families!.includes(p.family)) : all;
 }

@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { ClickHouseClient } from '../core/clickhouse.ts';
 import type { Config } from '../core/config.ts';
-import type { Decoded } from '../core/contracts/rows.ts';
+import type { Decoded, RowLayout } from '../core/contracts/rows.ts';
 import { deadLetter, dlqTopic, type Rejection } from '../core/dead-letter.ts';
 import type { IngestMetrics } from '../core/ingest-metrics.ts';
 import { sendInBatches } from '../core/kafka.ts';
@@ -14,8 +14,8 @@ export interface TopicPipeline {
   family: 'telemetry' | 'enrollment' | 'rma';
   topic: string;
   table: string;
-  /** The columns rows fill, in write order; a column a row leaves out is written as NULL (or its default). */
-  columns: readonly string[];
+  /** The columns rows fill, in write order, and their instants; a column a row leaves out is written as NULL (or its default). */
+  layout: RowLayout;
   decode(value: Buffer | null): Decoded<object>;
   /** The partition a row lands in (the table's PARTITION BY), so one insert never spans too many. */
   partitionOf?: (row: object) => string;
@@ -177,7 +177,7 @@ export class TopicConsumer {
     const admitted = admissions ? items.filter((_, k) => admissions[k]!.write) : items;
     const refused = admissions ? items.flatMap((item, k) => (admissions[k]!.deadLetter ? [{ item, reason: admissions[k]!.deadLetter! }] : [])) : [];
     const unwritable = await writeBatch(admitted, {
-      insert: (rows) => insertCompact(this.deps.client, this.pipeline.table, this.pipeline.columns, rows),
+      insert: (rows) => insertCompact(this.deps.client, this.pipeline.table, this.pipeline.layout, rows),
       partitionOf,
       maxPartitionsPerInsert,
     });

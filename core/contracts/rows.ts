@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { anyInstant, instant } from './common.ts';
 import { type Enrollment, enrollment } from './enrollment.ts';
 import { type RmaEvent, rmaEvent } from './rma.ts';
 import { normalizeSmartctl } from './smartctl/normalize.ts';
@@ -17,12 +18,21 @@ export type DriveRow = Omit<Enrollment, 'schema' | 'purchase_date' | 'proof_of_p
 };
 export type RmaRow = Omit<RmaEvent, 'schema' | 'replacement_serial' | 'details'> & { replacement_serial: string | null; details: string };
 
-/** A contract's fields less `schema`: the table columns its rows fill, in the order rows are written. */
-const columnsOf = (contract: { shape: Record<string, unknown> }): readonly string[] => Object.keys(contract.shape).filter((k) => k !== 'schema');
+/** The table columns a contract's rows fill, in the order rows are written, and which of them hold ISO instants. */
+export interface RowLayout {
+  columns: readonly string[];
+  instants: readonly string[];
+}
 
-export const telemetryColumns = columnsOf(telemetrySample);
-export const driveColumns = columnsOf(enrollment);
-export const rmaColumns = columnsOf(rmaEvent);
+/** A contract's fields less `schema`; its instants are the fields declared with the contracts' instant types. */
+const layoutOf = (contract: { shape: Record<string, unknown> }): RowLayout => {
+  const columns = Object.keys(contract.shape).filter((k) => k !== 'schema');
+  return { columns, instants: columns.filter((k) => contract.shape[k] === instant || contract.shape[k] === anyInstant) };
+};
+
+export const telemetryLayout = layoutOf(telemetrySample);
+export const driveLayout = layoutOf(enrollment);
+export const rmaLayout = layoutOf(rmaEvent);
 
 const MAX_ISSUES = 3;
 

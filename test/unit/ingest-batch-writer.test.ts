@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cutByPartitions, writeBatch } from '../../ingest/batch-writer.ts';
+import { driveLayout, rmaLayout, telemetryLayout } from '../../core/contracts/rows.ts';
+import { compactValues, cutByPartitions, writeBatch } from '../../ingest/batch-writer.ts';
 import { classifyWriteError } from '../../ingest/write-errors.ts';
 
 /** Errors shaped as @clickhouse/client's ClickHouseError (code as text, type, message), as chDB raises them. */
@@ -21,6 +22,16 @@ describe('ClickHouse write errors', () => {
     expect(classifyWriteError(clickhouseError(243, 'NOT_ENOUGH_SPACE', 'Cannot reserve 1 MiB'))).toEqual({ kind: 'transient' });
     expect(classifyWriteError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toEqual({ kind: 'transient' });
     expect(classifyWriteError(new Error('Code: 469. DB::Exception: Constraint violated'))).toMatchObject({ kind: 'data' });
+  });
+});
+
+describe('rows as ClickHouse receives them', () => {
+  it("declares each contract's instants and writes them as basic DateTime64 text, in column order", () => {
+    expect([telemetryLayout.instants, driveLayout.instants, rmaLayout.instants]).toEqual([['collected_at'], ['enrolled_at'], ['occurred_at']]);
+    const layout = { columns: ['serial', 'collected_at', 'note', 'temperature_c'], instants: ['collected_at'] };
+    const values = compactValues(layout, [{ serial: 'S1', collected_at: '2026-11-01T10:20:30.123Z', note: '2026-11-01T10:20:30.123Z' }]);
+    // Only a declared instant is rewritten; a missing column goes as NULL.
+    expect(values).toEqual([['S1', '2026-11-01 10:20:30.123', '2026-11-01T10:20:30.123Z', null]]);
   });
 });
 
