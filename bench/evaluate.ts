@@ -30,14 +30,33 @@ const clickhouse = await openClickHouse(loadConfig({ WEARWATCH_DATA: dataDir }))
 const { client } = clickhouse;
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * Waits until background merges are done: none running, and the active parts unchanged for a second, since a merge of
+ * the parts an insert just wrote may only be picked a moment after the insert returns. In service a day passes between
+ * runs; here a merge of the previous run's snapshot would otherwise share the two cores with the next run. Returns the
+ * seconds until merges went quiet, 0 when there were none.
+ */
 async function settleMerges(): Promise<number> {
+  const quietMs = 1000;
   const started = performance.now();
+  let quietSince = started;
+  let parts: number | null = null;
+  let merging = false;
   for (;;) {
-    const row = await queryFirst<{ n: number }>(client, 'SELECT count() AS n FROM system.merges');
-    if (Number(row!.n) === 0) return (performance.now() - started) / 1000;
+    const row = await queryFirst<{ merges: number; parts: number }>(
+      client,
+      'SELECT (SELECT count() FROM system.merges) AS merges, (SELECT count() FROM system.parts WHERE active) AS parts',
+    );
+    if (Number(row!.merges) > 0 || (parts !== null && Number(row!.parts) !== parts)) {
+      quietSince = performance.now();
+      merging = true;
+    }
+    parts = Number(row!.parts);
+    if (performance.now() - quietSince >= quietMs) return merging ? (quietSince - started) / 1000 : 0;
     await sleep(100);
   }
 }
+
 try {
   await migrate(client);
   const catalog = loadCatalog();
@@ -103,7 +122,6 @@ try {
   type Timing = { total: number; cpu: number; steps: Record<string, number>; flags: number };
   let runId = 0;
   const evaluate = async (label: string): Promise<Timing> => {
-    // Background merges of the previous run's snapshot would otherwise share the two cores with this run.
     const settled = await settleMerges();
     if (settled > 0.05) log(`  (waited ${settled.toFixed(1)} s for background merges of earlier runs)`);
     const started = performance.now();

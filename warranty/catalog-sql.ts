@@ -63,12 +63,10 @@ export function withManufactureDate(catalog: Catalog, params: Record<string, unk
 }
 
 /**
- * Adds the catalog model's columns to a source with a LowCardinality `model` column. The catalog is a few dozen rows,
- * so it travels as array parameters and each row looks its model up by position instead of joining a table: transform
- * runs once per distinct model, and every column taken from the arrays by that position stays LowCardinality. Unknown
- * models get position 0, so NULL ratings (the default of a Nullable array element out of range) and serial format 0.
+ * The catalog's models as array parameters. The catalog is a few dozen rows, so it travels as arrays and each row looks
+ * its model up by position (modelAt) instead of joining a table.
  */
-export function withModel(catalog: Catalog, params: Record<string, unknown>, source: string): string {
+function catalogParams(catalog: Catalog, params: Record<string, unknown>): void {
   const models = catalog.models;
   const formats = serialFormats(catalog);
   Object.assign(params, {
@@ -81,16 +79,38 @@ export function withModel(catalog: Catalog, params: Record<string, unknown>, sou
     cat_temp_min: models.map((m) => m.temp_min_c),
     cat_temp_max: models.map((m) => m.temp_max_c),
   });
-  const s1 = stage(source, `transform(model, {cat_model:Array(String)}, arrayEnumerate({cat_model:Array(String)}), 0) AS model_at`);
-  return stage(
-    s1,
-    `model_at > 0 AS model_known,
+}
+
+/**
+ * A model's position in the catalog arrays, 0 when unknown: out of range, so NULL ratings (the default of a Nullable
+ * array element) and serial format 0. On a LowCardinality model, transform runs once per distinct model.
+ */
+const modelAt = (model: string) => `transform(${model}, {cat_model:Array(String)}, arrayEnumerate({cat_model:Array(String)}), 0)`;
+
+const fingerprintAt = (formatAt: string) => `{sf_fingerprint:Array(UInt32)}[${formatAt}]`;
+
+/**
+ * The fingerprint of the serial format a LowCardinality `model` expression's product line uses now (0 for an unknown
+ * model), as one expression a filter can take into PREWHERE.
+ */
+export function formatFingerprintOf(catalog: Catalog, params: Record<string, unknown>, model: string): string {
+  catalogParams(catalog, params);
+  return fingerprintAt(`{cat_fmt:Array(UInt8)}[${modelAt(model)}]`);
+}
+
+/**
+ * The catalog model's columns of a row with a LowCardinality `model` column, to add to a stage; every column taken from
+ * the arrays by the model's position stays LowCardinality.
+ */
+export function modelColumns(catalog: Catalog, params: Record<string, unknown>): string {
+  catalogParams(catalog, params);
+  return `${modelAt('model')} AS model_at,
+     model_at > 0 AS model_known,
      {cat_kind:Array(String)}[model_at] AS kind,
      {cat_fmt:Array(UInt8)}[model_at] AS sf_fmt,
-     {sf_fingerprint:Array(UInt32)}[sf_fmt] AS sf_fingerprint,
+     ${fingerprintAt('sf_fmt')} AS sf_fingerprint,
      {cat_months:Array(Nullable(UInt16))}[model_at] AS warranty_months,
      {cat_limit:Array(Nullable(Float64))}[model_at] AS w_limit,
      {cat_temp_min:Array(Nullable(Int16))}[model_at] AS temp_min_c,
-     {cat_temp_max:Array(Nullable(Int16))}[model_at] AS temp_max_c`,
-  );
+     {cat_temp_max:Array(Nullable(Int16))}[model_at] AS temp_max_c`;
 }

@@ -2,13 +2,13 @@ import type { Catalog } from '../core/catalog/load.ts';
 import type { ThresholdSet } from './thresholds.ts';
 
 /**
- * Adds th_warn, th_critical and th_ending (the thresholds of each unit's fleet and model, as `thresholdsFor` picks them)
- * to a source with the LowCardinality columns `fleet_id` and `model`. The choices travel as array parameters: a grid of
- * (fleet position, catalog model position) cells naming a threshold entry, entry 1 being the defaults. Both lookups run
- * once per distinct fleet or model (LowCardinality); per row it is an index into constant arrays, so the bulk evaluation
- * costs about the same with or without fleet overrides.
+ * The columns th_warn, th_critical and th_ending (the thresholds of each unit's fleet and model, as `thresholdsFor`
+ * picks them), to add to a SELECT with the LowCardinality columns `fleet_id` and `model`. The choices travel as array
+ * parameters: a grid of (fleet position, catalog model position) cells naming a threshold entry, entry 1 being the
+ * defaults. Both lookups run once per distinct fleet or model (LowCardinality); per row it is an index into constant
+ * arrays, so the bulk evaluation costs about the same with or without fleet overrides.
  */
-export function withThresholds(catalog: Catalog, set: ThresholdSet, params: Record<string, unknown>, source: string): string {
+export function thresholdColumns(catalog: Catalog, set: ThresholdSet, params: Record<string, unknown>): string {
   const models = catalog.models.map((m) => m.model);
   const fleets = [...new Set(set.overrides.map((o) => o.fleetId))];
   const entries = [set.defaults, ...set.overrides];
@@ -34,10 +34,8 @@ export function withThresholds(catalog: Catalog, set: ThresholdSet, params: Reco
     th_ending: entries.map((e) => e.endingDays),
   });
   const fleetAt = fleets.length ? `transform(fleet_id, {th_fleets:Array(String)}, {th_fleet_at:Array(UInt16)}, toUInt16(0))` : '0';
-  return `(SELECT *,
-     {th_cells:Array(UInt16)}[${fleetAt} * ${width} + transform(model, {th_models:Array(String)}, {th_model_at:Array(UInt16)}, toUInt16(0)) + 1] AS th_entry,
+  return `{th_cells:Array(UInt16)}[${fleetAt} * ${width} + transform(model, {th_models:Array(String)}, {th_model_at:Array(UInt16)}, toUInt16(0)) + 1] AS th_entry,
      {th_warn:Array(Float64)}[th_entry] AS th_warn,
      {th_critical:Array(Float64)}[th_entry] AS th_critical,
-     {th_ending:Array(UInt32)}[th_entry] AS th_ending
-FROM ${source})`;
+     {th_ending:Array(UInt32)}[th_entry] AS th_ending`;
 }
