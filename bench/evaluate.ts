@@ -23,7 +23,7 @@ import { median, positiveIntegerOptions } from './support.ts';
  * one JSON object; `seconds` is the in-service figure (fresh samples), `merged` the fully merged one, each with its
  * floor and ratio.
  */
-const { units, runs } = positiveIntegerOptions('evaluate', { units: 1_000_000, runs: 3 });
+const { units, runs } = positiveIntegerOptions('evaluate', { units: 1_000_000, runs: 5 });
 
 const dataDir = mkdtempSync(join(tmpdir(), 'wearwatch-bench-evaluate-'));
 const clickhouse = await openClickHouse(loadConfig({ WEARWATCH_DATA: dataDir }));

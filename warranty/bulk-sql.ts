@@ -409,14 +409,11 @@ export function lateSamplesSql(at: string): BulkSql {
   };
 }
 
-/** Units evaluated and flags raised by a run (the near-limit bits are one flag at one of two levels), and the flags it raised and cleared. */
+/** Units evaluated and flags raised by a run (the near-limit bits are one flag at one of two levels). */
 export function runCountsSql(at: string, runId: number): BulkSql {
   const near = flagBits.near_warn | flagBits.near_critical;
   const others = flagBits.wearout | flagBits.ending | flagBits.temperature;
-  const query = `SELECT count() AS units, sum(bitAnd(flag_mask, ${near}) != 0) + sum(bitCount(bitAnd(flag_mask, ${others}))) AS flags,
-  any(changes.raised) AS raised, any(changes.cleared) AS cleared
-FROM warranty_status
-CROSS JOIN (SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}) AS changes
-WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64}`;
+  const query = `SELECT count() AS units, sum(bitAnd(flag_mask, ${near}) != 0) + sum(bitCount(bitAnd(flag_mask, ${others}))) AS flags
+FROM warranty_status WHERE snapshot_date = {at:Date32} AND run_id = {run:UInt64}`;
   return { query, params: { at, run: runId } };
 }

@@ -97,10 +97,14 @@ export async function runBulkEvaluation(client: ClickHouseClient, catalog: Catal
   progress(`evaluating all enrolled units at ${at}${late ? ' (some reported later: their wear is read as of that date)' : ''}`);
   await step('snapshot', () => run(client, snapshotSql(catalog, at, runId, t, previous, late)));
   await step('flag_changes', () => run(client, flagChangesSql(at, runId)));
-  const counts = await step(
-    'count',
-    async () => (await query<{ units: number; flags: number; raised: number; cleared: number }>(client, runCountsSql(at, runId)))[0]!,
-  );
+  const counts = await step('count', async () => {
+    const [units] = await query<{ units: number; flags: number }>(client, runCountsSql(at, runId));
+    const [changes] = await query<{ raised: number; cleared: number }>(client, {
+      query: `SELECT countIf(action = 'raised') AS raised, countIf(action = 'cleared') AS cleared FROM warranty_flag_events WHERE run_id = {run:UInt64}`,
+      params: { run: runId },
+    });
+    return { ...units!, ...changes! };
+  });
   progress(`evaluated ${counts.units} unit(s): ${counts.flags} flag(s), ${counts.raised} raised and ${counts.cleared} cleared since the previous run`);
   return { units: Number(counts.units), flags: Number(counts.flags), raised: Number(counts.raised), cleared: Number(counts.cleared), timings };
 }
