@@ -66,13 +66,14 @@ const unitColumnNames = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_
  * as a replacement): has_proof, own_start, own_base_end (first day no longer covered). One SELECT over unit_facts
  * `from` (FROM … WHERE …), with `extra` columns: each further stage costs plan time for every column it carries.
  */
-function ownUnits(catalog: Catalog, params: Record<string, unknown>, from: string, extra = ''): string {
+function ownUnits(catalog: Catalog, params: Record<string, unknown>, from: string, extra?: string): string {
   return `(SELECT ${unitColumns}, ${modelColumns(catalog, params)},
      -- A purchase date before the unit was made is never used (NULL manufactured: nothing to compare with).
      purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AND coalesce(purchase_date >= manufactured, true) AS has_proof,
      if(has_proof, purchase_date, manufactured) AS own_start,
      -- The day after the anniversary: the starting day is not counted, so the anniversary day itself is covered.
-     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months) + 1, NULL) AS own_base_end${extra}
+     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months) + 1, NULL) AS own_base_end${extra ? `,
+     ${extra}` : ''}
    ${from})`;
 }
 
@@ -294,7 +295,7 @@ export function snapshotSql(catalog: Catalog, at: string, runId: number, t: Thre
     -- least / greatest skip NULLs (NULL only when every reading is missing): no per-row array needed.
     least(temp_min, temp_max, l_temp) AS obs_min,
     greatest(temp_min, temp_max, l_temp) AS obs_max
-  FROM ${ownUnits(catalog, params, `FROM unit_facts FINAL WHERE ${isEnrolled}`, `, ${unitKey} AS k, ${telemetryColumns}, ${unitFlags.mask} AS flags_now`)} AS u
+  FROM ${ownUnits(catalog, params, `FROM unit_facts FINAL WHERE ${isEnrolled}`, `${unitKey} AS k, ${telemetryColumns}, ${unitFlags.mask} AS flags_now`)} AS u
   ${lateUnits ? `LEFT JOIN ${asOfTelemetry()} AS h ON h.k = u.k` : ''}
   LEFT JOIN (
     SELECT ${unitKey} AS k,
