@@ -67,13 +67,13 @@ const unitColumnNames = ['serial', 'model', 'fleet_id', 'purchase_date', 'proof_
  * `from` (FROM … WHERE …), with `extra` columns: each further stage costs plan time for every column it carries.
  */
 function ownUnits(catalog: Catalog, params: Record<string, unknown>, from: string, extra?: string): string {
+  const more = extra ? `, ${extra}` : '';
   return `(SELECT ${unitColumns}, ${modelColumns(catalog, params)},
      -- A purchase date before the unit was made is never used (NULL manufactured: nothing to compare with).
      purchase_date IS NOT NULL AND coalesce(proof_of_purchase, '') != '' AND coalesce(purchase_date >= manufactured, true) AS has_proof,
      if(has_proof, purchase_date, manufactured) AS own_start,
      -- The day after the anniversary: the starting day is not counted, so the anniversary day itself is covered.
-     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months) + 1, NULL) AS own_base_end${extra ? `,
-     ${extra}` : ''}
+     if(own_start IS NOT NULL AND model_known, addMonths(own_start, warranty_months) + 1, NULL) AS own_base_end${more}
    ${from})`;
 }
 
